@@ -1,0 +1,81 @@
+import { z } from 'zod';
+
+/**
+ * The only module that reads `process.env` on the server side. Each process (realtime server,
+ * Next.js server, CLIs) calls `loadEnv()` once at boot and passes the result down.
+ */
+const ZBooleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ZCommaList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+export const ZEnv = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.string().url(),
+    REDIS_URL: z.string().url().optional(),
+    /** URL the servers use to reach LiveKit's API (http(s) or ws(s)). */
+    LIVEKIT_URL: z.string().url(),
+    /** URL browsers use for LiveKit signalling; defaults to LIVEKIT_URL. */
+    LIVEKIT_PUBLIC_URL: z.string().url().optional(),
+    LIVEKIT_API_KEY: z.string().min(3),
+    LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    REALTIME_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+    /** Public origin of the web app, e.g. https://meet.example.com */
+    PUBLIC_URL: z.string().url().optional(),
+    /** Public URL of the realtime (Socket.IO) server as browsers reach it. */
+    REALTIME_PUBLIC_URL: z.string().url().optional(),
+    /** Extra browser origins allowed to open realtime connections (comma separated). */
+    ALLOWED_ORIGINS: ZCommaList.optional(),
+    TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(600).default(600),
+    PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
+    /** Set behind a TLS-terminating proxy so session cookies get the Secure flag. */
+    SECURE_COOKIES: ZBooleanString.optional(),
+  })
+  .transform((e) => {
+    const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+    const realtimePublicUrl = e.REALTIME_PUBLIC_URL ?? `http://localhost:${e.REALTIME_PORT}`;
+    const origin = new URL(publicUrl).origin;
+    return {
+      ...e,
+      PUBLIC_URL: publicUrl,
+      REALTIME_PUBLIC_URL: realtimePublicUrl,
+      LIVEKIT_PUBLIC_URL: e.LIVEKIT_PUBLIC_URL ?? e.LIVEKIT_URL,
+      ALLOWED_ORIGINS: [...new Set([origin, ...(e.ALLOWED_ORIGINS ?? [])])],
+      SECURE_COOKIES: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+    };
+  });
+
+export type TEnv = z.output<typeof ZEnv>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses the environment; throws an EnvError naming every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): TEnv {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(env)';
+    const value = source[name];
+    return `  - ${name}: ${value === undefined || value === '' ? 'is missing' : issue.message}`;
+  });
+  throw new EnvError(`Invalid environment:\n${lines.join('\n')}`);
+}
+
+let cached: TEnv | undefined;
+
+/** Reads and validates process.env once per process. */
+export function loadEnv(): TEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

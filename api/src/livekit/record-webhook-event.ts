@@ -1,0 +1,87 @@
+import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import type { Db } from '../db/client';
+import { AppError } from '../errors';
+import { isUniqueViolation } from '../rooms/repository';
+import type { TLivekitKeys } from '../tokens/issue-join-token';
+import { ZRole } from '../tokens/policy';
+
+/** Verifies a LiveKit webhook (JWT in Authorization whose sha256 claim covers the raw body). */
+export async function verifyLivekitWebhook(
+  keys: TLivekitKeys,
+  rawBody: string,
+  authorization: string | null,
+): Promise<WebhookEvent> {
+  if (!authorization) throw new AppError('UNAUTHENTICATED', 'Missing webhook signature.');
+  try {
+    return await new WebhookReceiver(keys.apiKey, keys.apiSecret).receive(rawBody, authorization);
+  } catch {
+    throw new AppError('UNAUTHENTICATED', 'Invalid webhook signature.');
+  }
+}
+
+export type TWebhookOutcome = 'recorded' | 'duplicate' | 'ignored';
+
+function toDate(unixSeconds: bigint | number | undefined, fallback: Date): Date {
+  const n = Number(unixSeconds ?? 0);
+  return n > 0 ? new Date(n * 1000) : fallback;
+}
+
+/**
+ * Records room/participant lifecycle from a verified LiveKit webhook. Idempotent on the event id:
+ * the receipt row and the effect commit in one transaction, so a redelivery is a no-op.
+ */
+export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Promise<TWebhookOutcome> {
+  const handled = ['room_started', 'room_finished', 'participant_joined', 'participant_left'];
+  if (!event.id || !handled.includes(event.event)) return 'ignored';
+  const at = toDate(event.createdAt, new Date());
+  try {
+    await db.$transaction(async (tx) => {
+      await tx.livekitWebhookReceipt.create({ data: { eventId: event.id, event: event.event } });
+      const lkRoom = event.room;
+      if (!lkRoom?.name || !lkRoom.sid) return;
+      const room = await tx.room.upsert({
+        where: { slug: lkRoom.name },
+        create: { slug: lkRoom.name, displayName: lkRoom.name, hostSessionHash: null },
+        update: {},
+      });
+      const meeting = await tx.meeting.upsert({
+        where: { livekitRoomSid: lkRoom.sid },
+        create: { roomId: room.id, livekitRoomSid: lkRoom.sid, startedAt: toDate(lkRoom.creationTime, at) },
+        update: {},
+      });
+      if (event.event === 'room_finished') {
+        await tx.meeting.update({ where: { id: meeting.id }, data: { endedAt: at } });
+        await tx.attendance.updateMany({ where: { meetingId: meeting.id, leftAt: null }, data: { leftAt: at } });
+        return;
+      }
+      const p = event.participant;
+      if (!p?.sid) return;
+      if (event.event === 'participant_joined') {
+        const role = ZRole.safeParse(p.attributes?.role);
+        await tx.attendance.upsert({
+          where: { livekitParticipantSid: p.sid },
+          create: {
+            roomId: room.id,
+            meetingId: meeting.id,
+            identity: p.identity,
+            displayName: p.name || p.identity,
+            role: role.success ? role.data : 'participant',
+            livekitParticipantSid: p.sid,
+            joinedAt: toDate(p.joinedAt, at),
+          },
+          update: {},
+        });
+        const present = await tx.attendance.count({ where: { meetingId: meeting.id, leftAt: null } });
+        if (present > meeting.peakParticipants) {
+          await tx.meeting.update({ where: { id: meeting.id }, data: { peakParticipants: present } });
+        }
+      } else if (event.event === 'participant_left') {
+        await tx.attendance.updateMany({ where: { livekitParticipantSid: p.sid, leftAt: null }, data: { leftAt: at } });
+      }
+    });
+    return 'recorded';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'duplicate';
+    throw error;
+  }
+}
