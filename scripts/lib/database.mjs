@@ -15,9 +15,14 @@ export async function startEmbeddedPostgres(group, { dataDir = join(DATA_DIR, 'p
   mkdirSync(dataDir, { recursive: true });
   const listenPort = port ?? (await freePort());
   say(`starting embedded PostgreSQL (PGlite) on 127.0.0.1:${listenPort}, data in ${dataDir}`);
-  const service = group.start('postgres', process.execPath, [join(ROOT, 'scripts', 'embedded-postgres.mjs')], {
-    env: { ...process.env, PGLITE_DATA_DIR: dataDir, PGLITE_PORT: String(listenPort) },
-  });
+  const service = group.start(
+    'postgres',
+    process.execPath,
+    [join(ROOT, 'scripts', 'embedded-postgres.mjs')],
+    {
+      env: { ...process.env, PGLITE_DATA_DIR: dataDir, PGLITE_PORT: String(listenPort) },
+    },
+  );
   const url = `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`;
   await waitForPostgres(url, service);
   return url;
@@ -67,9 +72,9 @@ export async function migrateDatabase(url) {
       "started_at" timestamptz not null default now(),
       "applied_steps_count" integer not null default 0)`);
     const applied = new Set(
-      (await client.query('select migration_name from "_prisma_migrations" where finished_at is not null')).rows.map(
-        (r) => r.migration_name,
-      ),
+      (
+        await client.query('select migration_name from "_prisma_migrations" where finished_at is not null')
+      ).rows.map((r) => r.migration_name),
     );
     const names = existsSync(MIGRATIONS_DIR)
       ? readdirSync(MIGRATIONS_DIR, { withFileTypes: true })

@@ -10,7 +10,10 @@ export function loadOrCreateDevKeys() {
   const file = join(DATA_DIR, 'livekit-dev-keys.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   mkdirSync(DATA_DIR, { recursive: true });
-  const keys = { apiKey: `dev${randomBytes(6).toString('hex')}`, apiSecret: randomBytes(32).toString('base64url') };
+  const keys = {
+    apiKey: `dev${randomBytes(6).toString('hex')}`,
+    apiSecret: randomBytes(32).toString('base64url'),
+  };
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
   return keys;
 }
@@ -37,8 +40,18 @@ export async function buildLivekitConfig({ apiKey, port, rtcTcpPort, rtcUdpPort,
 }
 
 /** Starts livekit-server and waits until its HTTP endpoint answers. */
-export async function startLivekitServer(group, { binary, keys, port, rtcTcpPort, rtcUdpPort, webhookUrl, redisUrl, name = 'livekit' }) {
-  const configBody = await buildLivekitConfig({ apiKey: keys.apiKey, port, rtcTcpPort, rtcUdpPort, webhookUrl, redisUrl });
+export async function startLivekitServer(
+  group,
+  { binary, keys, port, rtcTcpPort, rtcUdpPort, webhookUrl, redisUrl, name = 'livekit' },
+) {
+  const configBody = await buildLivekitConfig({
+    apiKey: keys.apiKey,
+    port,
+    rtcTcpPort,
+    rtcUdpPort,
+    webhookUrl,
+    redisUrl,
+  });
   say(`starting livekit-server on ws://127.0.0.1:${port} (media UDP ${rtcUdpPort}, loopback only)`);
   const service = group.start(name, binary, ['--config-body', configBody], {
     env: { ...process.env, LIVEKIT_KEYS: `${keys.apiKey}: ${keys.apiSecret}` },

@@ -61,9 +61,14 @@ export async function startPlatform({
       ...extraEnv,
     };
 
-    const realtime = group.start('realtime', process.execPath, ['--import', 'tsx', join(ROOT, 'api/src/realtime/main.ts')], {
-      env: serviceEnv,
-    });
+    const realtime = group.start(
+      'realtime',
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'api/src/realtime/main.ts')],
+      {
+        env: serviceEnv,
+      },
+    );
     const web = group.start(
       'web',
       process.execPath,

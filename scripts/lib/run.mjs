@@ -8,7 +8,10 @@ export function run(command, args, options = {}) {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`), { code }));
+      else
+        reject(
+          Object.assign(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}`), { code }),
+        );
     });
   });
 }
@@ -22,6 +25,8 @@ export function capture(command, args, options = {}) {
       out += d;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${command} exited with ${code}`)),
+    );
   });
 }

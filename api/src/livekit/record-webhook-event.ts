@@ -1,4 +1,4 @@
-import { WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import { type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../rooms/repository';
@@ -51,7 +51,10 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
       });
       if (event.event === 'room_finished') {
         await tx.meeting.update({ where: { id: meeting.id }, data: { endedAt: at } });
-        await tx.attendance.updateMany({ where: { meetingId: meeting.id, leftAt: null }, data: { leftAt: at } });
+        await tx.attendance.updateMany({
+          where: { meetingId: meeting.id, leftAt: null },
+          data: { leftAt: at },
+        });
         return;
       }
       const p = event.participant;
@@ -76,7 +79,10 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           await tx.meeting.update({ where: { id: meeting.id }, data: { peakParticipants: present } });
         }
       } else if (event.event === 'participant_left') {
-        await tx.attendance.updateMany({ where: { livekitParticipantSid: p.sid, leftAt: null }, data: { leftAt: at } });
+        await tx.attendance.updateMany({
+          where: { livekitParticipantSid: p.sid, leftAt: null },
+          data: { leftAt: at },
+        });
       }
     });
     return 'recorded';

@@ -13,7 +13,11 @@ export async function createRoom(
   input: { slug?: string; hostSessionHash: string | null },
 ): Promise<TRoomRecord> {
   if (input.slug) {
-    const room = await insertRoom(db, { slug: input.slug, displayName: input.slug, hostSessionHash: input.hostSessionHash });
+    const room = await insertRoom(db, {
+      slug: input.slug,
+      displayName: input.slug,
+      hostSessionHash: input.hostSessionHash,
+    });
     if (!room) throw new AppError('CONFLICT', 'A room with this name already exists.');
     return room;
   }

@@ -13,7 +13,10 @@ export const ZDisplayName = z
   .trim()
   .min(1, 'is required')
   .max(64, 'must be at most 64 characters')
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+  .refine(
+    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
+    'must not contain control characters',
+  );
 
 export const ZCreateRoom = z
   .object({

@@ -67,5 +67,11 @@ export async function verifyJoinToken(keys: TLivekitKeys, token: string): Promis
     throw new AppError('UNAUTHENTICATED', 'The access token does not grant a room.');
   }
   const c = parsed.data;
-  return { room: c.video.room, identity: c.sub, name: c.name || c.sub, role: c.attributes.role, expiresAt: c.exp };
+  return {
+    room: c.video.room,
+    identity: c.sub,
+    name: c.name || c.sub,
+    role: c.attributes.role,
+    expiresAt: c.exp,
+  };
 }

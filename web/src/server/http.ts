@@ -7,7 +7,14 @@ import { webContext } from './context';
 export function problem(error: AppError, extraHeaders: Record<string, string> = {}): Response {
   const status = httpStatusFor(error.code);
   return Response.json(
-    { type: 'about:blank', title: ERROR_CATALOG[error.code].message, status, code: error.code, detail: error.message, ...(error.details ? { errors: error.details } : {}) },
+    {
+      type: 'about:blank',
+      title: ERROR_CATALOG[error.code].message,
+      status,
+      code: error.code,
+      detail: error.message,
+      ...(error.details ? { errors: error.details } : {}),
+    },
     { status, headers: { 'content-type': 'application/problem+json', ...extraHeaders } },
   );
 }
@@ -43,7 +50,9 @@ export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> 
     try {
       value = JSON.parse(text);
     } catch {
-      throw new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.', [{ path: '(body)', message: 'invalid JSON' }]);
+      throw new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.', [
+        { path: '(body)', message: 'invalid JSON' },
+      ]);
     }
   }
   return schema.parse(value);

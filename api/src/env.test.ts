@@ -1,0 +1,32 @@
+import { describe, expect, test } from 'vitest';
+import { parseEnv } from './env';
+
+const valid = {
+  DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/test',
+  LIVEKIT_URL: 'ws://127.0.0.1:7880',
+  LIVEKIT_API_KEY: 'devkey',
+  LIVEKIT_API_SECRET: 'x'.repeat(32),
+};
+
+describe('parseEnv', () => {
+  test('applies defaults', () => {
+    const env = parseEnv(valid);
+    expect(env).toMatchObject({
+      PORT: 3000,
+      REALTIME_PORT: 4000,
+      TOKEN_TTL_SECONDS: 600,
+      PUBLIC_URL: 'http://localhost:3000',
+    });
+    expect(env.ALLOWED_ORIGINS).toContain('http://localhost:3000');
+    expect(env.LIVEKIT_PUBLIC_URL).toBe(valid.LIVEKIT_URL);
+  });
+
+  test.each([
+    ['DATABASE_URL', undefined, /DATABASE_URL: is missing/],
+    ['LIVEKIT_API_SECRET', 'short', /LIVEKIT_API_SECRET: must be at least 32 characters/],
+    ['PORT', 'eighty', /PORT:/],
+    ['TOKEN_TTL_SECONDS', '3600', /TOKEN_TTL_SECONDS:/],
+  ])('names the bad variable %s', (name, value, message) => {
+    expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
+  });
+});

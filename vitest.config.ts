@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers. `npm test` runs them all against the platform it starts (see scripts/test.mjs).
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ['verbose'] : ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['api/src/**/*.test.ts', 'web/src/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['api/src/**/*.integration.test.ts', 'web/src/**/*.integration.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // Browsers and media bots are heavy on 2 cores: one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
