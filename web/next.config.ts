@@ -1,6 +1,8 @@
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
+  // Lets parallel test runs on one checkout build into separate folders (CONVENE_NEXT_DIST_DIR).
+  distDir: process.env.CONVENE_NEXT_DIST_DIR ?? '.next',
   // Domain code lives in the api workspace as TypeScript sources.
   transpilePackages: ['@convene/api'],
   serverExternalPackages: ['pino', 'pg', '@prisma/client', '@prisma/adapter-pg', 'livekit-server-sdk'],

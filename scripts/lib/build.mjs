@@ -18,7 +18,7 @@ function newestMtime(path) {
 
 /** Builds the Next.js app when there is no build or a source file is newer than it. */
 export async function ensureWebBuild({ force = false } = {}) {
-  const buildId = join(ROOT, 'web', '.next', 'BUILD_ID');
+  const buildId = join(ROOT, 'web', process.env.CONVENE_NEXT_DIST_DIR ?? '.next', 'BUILD_ID');
   const sources = [join(ROOT, 'web'), join(ROOT, 'api', 'src'), join(ROOT, 'package-lock.json')];
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (!force && built > 0 && sources.every((s) => newestMtime(s) <= built)) return;
