@@ -1,0 +1,15 @@
+import { isNodeRuntime, serverEnv } from './env';
+
+/**
+ * Runs once when the Next.js server boots: validate the environment up front so a bad variable
+ * stops the server with a clear message instead of failing the first request.
+ */
+export async function register() {
+  if (!isNodeRuntime()) return;
+  try {
+    serverEnv();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  }
+}
