@@ -1,66 +1,157 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
+import { ChatWriter } from '../chat/chat-writer';
 import type { Db } from '../db/client';
 import type { TEnv } from '../env';
-import { toPublicError } from '../errors';
 import type { Logger } from '../logger';
-import { verifyJoinToken } from '../tokens/issue-join-token';
+import { MemoryPresenceStore } from '../presence/memory-store';
+import { RedisPresenceStore } from '../presence/redis-store';
+import type { PresenceStore } from '../presence/store';
+import { updatesForLeft } from '../presence/track-presence';
+import { DEFAULT_CONNECTION_LIMITS, type TConnectionLimits } from '../rate-limit/token-bucket';
+import { immediateRecorder, type Recorder } from '../recording/recorder';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from './contract';
+import { registerChatHandlers } from './handlers/chat';
+import { registerHandHandlers } from './handlers/hands';
+import { trackPresence } from './handlers/presence';
+import { registerReactionHandlers } from './handlers/reactions';
+import { registerRecordingHandlers } from './handlers/recording';
+import { createHandshake } from './handshake';
+import { createHttpHandler } from './internal-http';
+import { channelOf, type SocketData, type TIo, type TRealtimeContext } from './types';
 
 export interface TRealtimeDeps {
   env: TEnv;
   db: Db;
   logger: Logger;
+  /** The recorder port; the recording issue plugs in the real one. */
+  recorder?: Recorder;
+  /** Per-connection rate limits (the benchmark raises them; production keeps the defaults). */
+  limits?: TConnectionLimits;
+  /** Prefix of every Redis key and stream, so separate deployments (or test runs) can share a Redis. */
+  redisPrefix?: string;
 }
 
 export interface TRealtimeServer {
   httpServer: HttpServer;
-  io: Server;
+  io: TIo;
+  /** Stops accepting, disconnects every socket (their participants enter the grace period), closes. */
   close(): Promise<void>;
 }
 
-/** Builds the realtime server without listening; `main.ts` (or a test) calls listen. */
-export function createRealtimeServer({ env, logger }: TRealtimeDeps): TRealtimeServer {
-  const log = logger.child({ module: 'realtime' });
-  const httpServer = createServer((req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-      return;
-    }
-    res.writeHead(404).end();
-  });
-  const io = new Server(httpServer, {
-    cors: { origin: env.ALLOWED_ORIGINS, credentials: false },
-    maxHttpBufferSize: 64 * 1024,
-  });
-  const keys = { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
+/** Largest Socket.IO packet; chat text is further capped by the contract (4000 chars). */
+export const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 
-  io.use((socket, next) => {
-    const token: unknown = socket.handshake.auth?.token;
-    if (typeof token !== 'string') {
-      next(Object.assign(new Error('UNAUTHENTICATED'), { data: toPublicError(new Error()) }));
-      return;
-    }
-    verifyJoinToken(keys, token).then(
-      (join) => {
-        socket.data.join = join;
-        next();
-      },
-      (error: unknown) => next(Object.assign(new Error('UNAUTHENTICATED'), { data: toPublicError(error) })),
+/**
+ * Builds the realtime server without listening; `main.ts` (or a test) calls listen.
+ * With REDIS_URL, instances share rooms through the Redis Streams adapter and presence lives in
+ * Redis; without it, one process holds everything in memory.
+ */
+export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
+  const { env, db } = deps;
+  const logger = deps.logger.child({ module: 'realtime' });
+  const prefix = deps.redisPrefix ?? 'convene';
+  let ctx: TRealtimeContext | undefined;
+  const httpServer = createServer(createHttpHandler(() => ctx!));
+
+  const io: TIo = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+    httpServer,
+    {
+      cors: { origin: env.ALLOWED_ORIGINS, credentials: false },
+      maxHttpBufferSize: MAX_HTTP_BUFFER_SIZE,
+      transports: ['polling', 'websocket'],
+      serveClient: false,
+    },
+  );
+
+  let redis: Redis | undefined;
+  let store: PresenceStore;
+  if (env.REDIS_URL) {
+    redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
+    redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+    io.adapter(
+      createAdapter(redis, {
+        streamName: `${prefix}:socket.io`,
+        channelPrefix: `${prefix}:socket.io`,
+        sessionKeyPrefix: `${prefix}:socket.io:session:`,
+        onlyPlaintext: true,
+        blockTimeInMs: 1000,
+      }),
     );
+    store = new RedisPresenceStore(redis, prefix);
+  } else {
+    store = new MemoryPresenceStore();
+  }
+
+  const writer = new ChatWriter(db, logger);
+  ctx = {
+    io,
+    env,
+    db,
+    logger,
+    store,
+    writer,
+    recording: {
+      db,
+      logger,
+      recorder: deps.recorder ?? immediateRecorder,
+      publish: (room, state) => io.to(channelOf(room)).emit('recording:state', state),
+    },
+  };
+  const context = ctx;
+
+  io.use(createHandshake(context, deps.limits ?? DEFAULT_CONNECTION_LIMITS));
+
+  const pendingDisconnects = new Set<Promise<void>>();
+  io.on('connection', (socket) => {
+    // Handlers first (synchronously), so no event sent right after connecting is lost.
+    registerChatHandlers(context, socket);
+    registerHandHandlers(context, socket);
+    registerReactionHandlers(context, socket);
+    registerRecordingHandlers(context, socket);
+    const onDisconnect = trackPresence(context, socket);
+    socket.on('disconnect', () => {
+      const done = onDisconnect()
+        .catch((error: unknown) => logger.error({ err: error }, 'presence disconnect failed'))
+        .finally(() => pendingDisconnects.delete(done));
+      pendingDisconnects.add(done);
+    });
   });
 
-  io.on('connection', (socket) => {
-    const join = socket.data.join;
-    log.debug({ room: join.room, participant: join.identity }, 'connected');
-    void socket.join(join.room);
-  });
+  // Grace periods end here. Every instance sweeps; the store hands each departure to one of them.
+  const sweepMs = Math.min(1000, (env.PRESENCE_GRACE_SECONDS * 1000) / 4);
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    store
+      .sweep(Date.now())
+      .then((left) => {
+        for (const l of left) {
+          for (const update of updatesForLeft(l)) io.to(channelOf(l.room)).emit('presence:update', update);
+        }
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'presence sweep failed'))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, sweepMs);
+  sweeper.unref();
 
   return {
     httpServer,
     io,
-    close: () =>
-      new Promise<void>((resolve) => {
+    async close() {
+      clearInterval(sweeper);
+      io.disconnectSockets(true);
+      await Promise.all([...pendingDisconnects]);
+      await new Promise<void>((resolve) => {
         io.close(() => resolve());
-      }),
+      });
+      await store.close();
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+    },
   };
 }

@@ -1,0 +1,73 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ZSystemMessage } from '../chat/schemas';
+import { sendSystemMessage } from '../chat/send-message';
+import { AppError, httpStatusFor, isAppError, toPublicError } from '../errors';
+import { isInternalBearer } from './internal-auth';
+import { channelOf, type TRealtimeContext } from './types';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const MESSAGE_ROUTE = /^\/internal\/rooms\/([^/]+)\/messages$/;
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, error: unknown) {
+  const { code, message } = toPublicError(error);
+  const status = httpStatusFor(code);
+  send(res, status, { type: 'about:blank', title: message, status, code }, 'application/problem+json');
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'The body is not JSON.');
+  }
+}
+
+/**
+ * Plain HTTP routes next to Socket.IO: `/healthz`, and `POST /internal/rooms/{room}/messages`
+ * (system message: stored, then broadcast), authenticated with the internal bearer.
+ */
+export function createHttpHandler(ctx: () => TRealtimeContext) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === '/healthz') {
+      send(res, 200, { status: 'ok' });
+      return;
+    }
+    const match = MESSAGE_ROUTE.exec(path);
+    if (!match) {
+      sendError(res, new AppError('NOT_FOUND'));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const c = ctx();
+    (async () => {
+      if (!isInternalBearer(c.env.LIVEKIT_API_SECRET, req.headers.authorization))
+        throw new AppError('UNAUTHENTICATED');
+      const slug = decodeURIComponent(match[1]!);
+      const parsed = ZSystemMessage.safeParse(await readJson(req));
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message);
+      const room = await c.db.room.findUnique({ where: { slug }, select: { id: true } });
+      if (!room) throw new AppError('ROOM_NOT_FOUND');
+      const message = await sendSystemMessage(c.writer, room.id, parsed.data);
+      c.io.to(channelOf(slug)).emit('chat:message', message);
+      send(res, 201, message);
+    })().catch((error: unknown) => {
+      if (!isAppError(error)) c.logger.error({ err: error, path }, 'internal request failed');
+      sendError(res, error);
+    });
+  };
+}
