@@ -37,6 +37,17 @@ export const ZEnv = z
     PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(1).max(300).default(15),
     /** Set behind a TLS-terminating proxy so session cookies get the Secure flag. */
     SECURE_COOKIES: ZBooleanString.optional(),
+    /** Names this process in logs and metrics; defaults to `<hostname>-<pid>`. */
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only (max 64)')
+      .optional(),
+    /** Upper bound of the SIGTERM drain (stop accepting, move clients, finish acks) before exit. */
+    SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
+    /** Clients of a draining instance are moved over this window (spreads the reconnect wave). */
+    DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(120_000).default(3000),
+    /** Bearer token required by the /metrics endpoints when set (scrapers send it). */
+    METRICS_TOKEN: z.string().min(16).optional(),
   })
   .transform((e) => {
     const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;

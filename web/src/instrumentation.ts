@@ -12,4 +12,9 @@ export async function register() {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);
   }
+  // Readiness/drain state for /api/ready and /api/metrics (Node runtime only: it loads Prisma).
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { installWebLifecycle } = await import('./server/lifecycle');
+    installWebLifecycle();
+  }
 }

@@ -95,6 +95,13 @@ export interface ServerToClientEvents {
   reaction: (reaction: TReaction) => void;
   /** The room's recording state: on connect and on every transition. */
   'recording:state': (state: TRecordingState) => void;
+  /**
+   * This instance is shutting down. After `reconnectInMs` (random per client, spreading the wave)
+   * the server closes the connection; Socket.IO then reconnects by itself through the load
+   * balancer to a serving instance, and the client resumes from its last chat seq. Clients may
+   * show "reconnecting" meanwhile; they need not act.
+   */
+  'server:draining': (payload: { reconnectInMs: number }) => void;
 }
 
 export const SERVER_EVENT_NAMES = [
@@ -103,6 +110,7 @@ export const SERVER_EVENT_NAMES = [
   'presence:update',
   'reaction',
   'recording:state',
+  'server:draining',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 export const CLIENT_EVENT_NAMES = Object.keys(CLIENT_EVENT_SCHEMAS) as TClientEventName[];

@@ -1,6 +1,8 @@
 import { createDb } from '../db/client';
 import { EnvError, loadEnv, type TEnv } from '../env';
 import { createLogger } from '../logger';
+import { resolveInstanceId } from '../observability/instance';
+import { attachRealtimeObservability } from '../observability/realtime';
 import { createRealtimeServer } from './server';
 
 let env: TEnv;
@@ -14,9 +16,12 @@ try {
   throw error;
 }
 
-const logger = createLogger(env.LOG_LEVEL, { service: 'realtime' });
+const instance = resolveInstanceId(env);
+const logger = createLogger(env.LOG_LEVEL, { service: 'realtime', instance });
 const db = createDb(env.DATABASE_URL);
 const server = createRealtimeServer({ env, db, logger });
+// /healthz, /readyz, /metrics and the SIGTERM drain (docs/operations.md).
+const ops = attachRealtimeObservability({ env, db, logger, server, instance });
 
 server.httpServer.listen(env.REALTIME_PORT, '0.0.0.0', () => {
   const address = server.httpServer.address();
@@ -29,12 +34,19 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'realtime server stopping');
-  // Stop accepting first, then disconnect sockets (clients reconnect to another instance).
-  server.httpServer.close();
-  const forceExit = setTimeout(() => process.exit(1), 10_000);
+  const forceExit = setTimeout(() => {
+    logger.error({ timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS }, 'shutdown timed out');
+    process.exit(1);
+  }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
   forceExit.unref();
   try {
+    // SIGTERM drains: readiness false, new sessions refused (503), clients told `server:draining`
+    // and moved at jittered moments once their acks are sent. SIGINT (Ctrl-C) skips the wait.
+    if (signal === 'SIGTERM') await ops.drainClients(signal);
+    // Stop accepting, then disconnect what is left (clients reconnect to another instance).
+    server.httpServer.close();
     await server.close();
+    ops.close();
     await db.$disconnect();
     process.exit(0);
   } catch (error) {

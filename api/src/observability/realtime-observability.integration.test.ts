@@ -1,0 +1,190 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createDb } from '../db/client';
+import { createLogger } from '../logger';
+import { livekitProbe, postgresProbe, redisProbe } from './probes';
+import type { TReadiness } from './readiness';
+import { attachRealtimeObservability, type TRealtimeObservability } from './realtime';
+
+// Real dependencies from the platform `npm test` started; a plain Socket.IO server stands in for
+// the realtime module so these tests exercise only the observability layer.
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run with \`npm test\``);
+  return value;
+}
+const DATABASE_URL = required('DATABASE_URL');
+const LIVEKIT_URL = required('LIVEKIT_URL');
+const REDIS_URL = process.env.REDIS_URL;
+
+const logger = createLogger('silent');
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startInstance(overrides: { redisUrl?: string; livekitUrl?: string; spreadMs?: number } = {}) {
+  const db = createDb(DATABASE_URL, { poolSize: 2 });
+  const httpServer = createServer((_req, res) => res.writeHead(404).end());
+  const io = new Server(httpServer);
+  let releaseSlowAck = () => {};
+  io.on('connection', (socket) => {
+    socket.on('echo', (payload: unknown, ack: (r: unknown) => void) => ack({ ok: true, data: payload }));
+    socket.on('slow', (_payload: unknown, ack: (r: unknown) => void) => {
+      releaseSlowAck = () => ack({ ok: true, data: 'late' });
+    });
+  });
+  const redisUrl = overrides.redisUrl ?? REDIS_URL;
+  const redis = redisUrl ? redisProbe(redisUrl) : undefined;
+  const probes = [
+    postgresProbe(db),
+    ...(redis ? [redis] : []),
+    livekitProbe(overrides.livekitUrl ?? LIVEKIT_URL),
+  ];
+  const ops: TRealtimeObservability = attachRealtimeObservability({
+    env: {
+      REDIS_URL: redisUrl,
+      LIVEKIT_URL,
+      METRICS_TOKEN: undefined,
+      DRAIN_SPREAD_MS: overrides.spreadMs ?? 300,
+    },
+    logger,
+    server: { httpServer, io },
+    instance: 'test-1',
+    probes,
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  cleanups.push(async () => {
+    redis?.close();
+    ops.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await db.$disconnect();
+  });
+  return { url, io, ops, releaseSlowAck: () => releaseSlowAck() };
+}
+
+function client(url: string, transports: ('polling' | 'websocket')[]): Promise<ClientSocket> {
+  const socket = connect(url, { transports, reconnection: false, forceNew: true });
+  cleanups.push(() => void socket.close());
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** The value of the first sample of `name` whose labels include every pair in `labels`. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text
+    .split('\n')
+    .find(
+      (l) =>
+        l.startsWith(`${name}{`) && wanted.every((pair) => l.slice(0, l.lastIndexOf('}')).includes(pair)),
+    );
+  return line === undefined ? undefined : Number(line.split(' ').at(-1));
+}
+
+describe('realtime observability', () => {
+  test('healthz, readyz (real Postgres, Redis, LiveKit) and metrics answer', async () => {
+    const { url } = await startInstance();
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${url}/readyz`);
+    const body = (await ready.json()) as TReadiness;
+    expect(ready.status, JSON.stringify(body)).toBe(200);
+    expect(body.checks.postgres?.ok).toBe(true);
+    expect(body.checks.livekit?.ok).toBe(true);
+    if (REDIS_URL) expect(body.checks.redis?.ok).toBe(true);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('process_cpu_user_seconds_total{service="realtime",instance="test-1"}');
+    expect(sample(metrics, 'convene_ready')).toBe(1);
+    expect(sample(metrics, 'convene_draining')).toBe(0);
+  });
+
+  test('readyz is 503 and names the dependency when Redis or LiveKit is unreachable', async () => {
+    const { url } = await startInstance({
+      redisUrl: 'redis://127.0.0.1:1',
+      livekitUrl: 'ws://127.0.0.1:1',
+    });
+    const response = await fetch(`${url}/readyz`);
+    const body = (await response.json()) as TReadiness;
+    expect(response.status).toBe(503);
+    expect(body).toMatchObject({ ready: false, drain: 'serving' });
+    expect(body.checks.postgres?.ok).toBe(true);
+    expect(body.checks.redis?.ok).toBe(false);
+    expect(body.checks.livekit?.ok).toBe(false);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  test('counts connections, events and acks', async () => {
+    const { url } = await startInstance();
+    const socket = await client(url, ['websocket']);
+    for (let i = 0; i < 3; i++) await socket.emitWithAck('echo', i);
+    socket.emit('no-such-event', 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(sample(metrics, 'convene_realtime_connected_sockets')).toBe(1);
+    expect(sample(metrics, 'convene_realtime_connections_total', { transport: 'websocket' })).toBe(1);
+    expect(sample(metrics, 'convene_realtime_events_total', { event: 'echo' })).toBe(3);
+    expect(sample(metrics, 'convene_realtime_events_total', { event: 'unhandled' })).toBe(1);
+    expect(sample(metrics, 'convene_realtime_ack_seconds_count', { event: 'echo', outcome: 'ok' })).toBe(3);
+  });
+
+  test('drain: readiness flips false, new sessions get 503, clients are told then moved after their acks', async () => {
+    const { url, ops, releaseSlowAck } = await startInstance({ spreadMs: 300 });
+    const clients = await Promise.all([
+      client(url, ['websocket']),
+      client(url, ['polling']),
+      client(url, ['polling', 'websocket']),
+      client(url, ['websocket']),
+    ]);
+    const told = clients.map(
+      (socket) =>
+        new Promise<number>((resolve) => socket.once('server:draining', (p) => resolve(p.reconnectInMs))),
+    );
+    const gone = clients.map(
+      (socket) =>
+        new Promise<{ reason: string; at: number }>((resolve) => {
+          socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() }));
+        }),
+    );
+    // An ack the server still owes when the drain starts must arrive before that client is moved.
+    const slow = clients[1].emitWithAck('slow', null);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(ops.instrumentation.inflightAcks()).toBe(1);
+
+    const started = Date.now();
+    const drained = ops.drainClients('SIGTERM');
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ ready: false, drain: 'draining' });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(sample(metrics, 'convene_draining')).toBe(1);
+    // New handshakes are refused on both transports; the proxy retries them elsewhere.
+    expect((await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).status).toBe(503);
+    await expect(client(url, ['websocket'])).rejects.toThrow();
+
+    const delays = await Promise.all(told);
+    for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(0);
+    for (const delay of delays) expect(delay).toBeLessThan(300);
+
+    // Hold the slow ack past the whole spread: client 1 must stay connected until it is sent.
+    await new Promise((r) => setTimeout(r, 400));
+    expect(clients[1].connected).toBe(true);
+    releaseSlowAck();
+    expect(await slow).toEqual({ ok: true, data: 'late' });
+
+    const report = await drained;
+    const disconnects = await Promise.all(gone);
+    // A transport close (not "io server disconnect") makes socket.io-client reconnect by itself.
+    for (const d of disconnects) expect(d.reason).toBe('transport close');
+    for (const [i, d] of disconnects.entries()) {
+      if (i !== 1) expect(d.at - started).toBeLessThan((delays[i] ?? 0) + 250);
+    }
+    expect(report).toMatchObject({ moved: 4, acksAbandoned: 0 });
+    expect(ops.instrumentation.inflightAcks()).toBe(0);
+  });
+});
