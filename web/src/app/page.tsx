@@ -1,3 +1,6 @@
+import { Landing } from '@/components/meeting/landing';
+import '@/components/meeting/meeting.css';
+
 export default function LandingPage() {
-  return <main>Convene</main>;
+  return <Landing />;
 }

@@ -1,0 +1,186 @@
+// The meeting as people use it: landing → pre-join → room, in real Chromium against the real
+// platform (Next.js, livekit-server, Postgres). Two browser contexts are two different people
+// (separate cookies), one on a desktop viewport and one at phone width.
+import { createDb } from '@convene/api/db/client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
+import { testEnv } from './support/env';
+import { uniqueRoom } from './support/tokens';
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+const db = createDb(testEnv.databaseUrl, { poolSize: 2 });
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await db.$disconnect();
+});
+
+async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await newMediaContext(browser, viewport);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
+  return page;
+}
+
+const tileSelector = (identity: string) =>
+  `[data-testid="participant-tile"][data-identity="${identity}"][data-source="camera"]`;
+
+interface TVideoSample {
+  width: number;
+  height: number;
+  advancedSeconds: number;
+  framesIn1500ms: number;
+}
+
+// Browser-side probes are plain JavaScript strings: this TS program has no DOM types.
+const hasDecodedFrame = (sel: string) => `(() => {
+  const video = document.querySelector(${JSON.stringify(sel)});
+  return !!video && video.videoWidth > 0 && video.readyState >= 2;
+})()`;
+
+const sampleVideo = (sel: string) => `(async () => {
+  const video = document.querySelector(${JSON.stringify(sel)});
+  const startTime = video.currentTime;
+  let frames = 0;
+  const count = () => { frames++; video.requestVideoFrameCallback(count); };
+  video.requestVideoFrameCallback(count);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return {
+    width: video.videoWidth,
+    height: video.videoHeight,
+    advancedSeconds: video.currentTime - startTime,
+    framesIn1500ms: frames,
+  };
+})()`;
+
+/**
+ * Proves a <video> is really playing decoded frames, using only the DOM: it has a size, its
+ * currentTime advances and requestVideoFrameCallback reports new frames over 1.5 s.
+ */
+async function measureVideo(page: Page, videoSelector: string): Promise<TVideoSample> {
+  await page.waitForFunction(hasDecodedFrame(videoSelector), undefined, { timeout: 30_000 });
+  return (await page.evaluate(sampleVideo(videoSelector))) as TVideoSample;
+}
+
+async function expectDecoding(page: Page, videoSelector: string) {
+  const stats = await measureVideo(page, videoSelector);
+  expect(stats.width).toBeGreaterThan(0);
+  expect(stats.advancedSeconds).toBeGreaterThan(0.5);
+  expect(stats.framesIn1500ms).toBeGreaterThan(5);
+  return stats;
+}
+
+/** Pre-join → Join; returns this person's identity (from their own tile). */
+async function joinFromPreJoin(page: Page, name: string, screenshot: string): Promise<string> {
+  await expectDecoding(page, '[data-testid="preview-video"]');
+  await page.getByTestId('display-name').fill(name);
+  await saveScreenshot(page, screenshot);
+  await page.getByTestId('join').click();
+  const ownTile = page
+    .locator('[data-testid="participant-tile"][data-local="true"][data-identity^="p-"]')
+    .first();
+  await ownTile.waitFor({ timeout: 30_000 });
+  const identity = await ownTile.getAttribute('data-identity');
+  expect(identity).toMatch(/^p-[0-9a-f]{16}$/);
+  return identity!;
+}
+
+describe('meeting UI', () => {
+  test('two people meet: create via landing, join by pasted link, see each other, focus, leave', async () => {
+    const ada = await openPage(DESKTOP);
+    const grace = await openPage(PHONE);
+
+    // Landing: inline validation, then "New meeting" creates a room and opens its pre-join.
+    await ada.goto('/');
+    await ada.getByTestId('new-meeting').waitFor();
+    await saveScreenshot(ada, 'landing-desktop');
+    await ada.getByTestId('room-name').fill('not valid!');
+    await ada.getByTestId('join-room').click();
+    await expect
+      .poll(() => ada.getByTestId('room-name-error').textContent())
+      .toContain('letters, digits and single hyphens');
+    await ada.getByTestId('new-meeting').click();
+    await ada.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
+    const slug = new URL(ada.url()).pathname.split('/').pop()!;
+
+    // Ada goes first: the room's creator is its host.
+    const adaIdentity = await joinFromPreJoin(ada, 'Ada Lovelace', 'prejoin-desktop');
+    await expect.poll(() => ada.getByTestId('my-role').textContent()).toBe('Host');
+    await ada.getByTestId('video-grid').waitFor();
+
+    // Grace pastes the full meeting link into the landing page on her phone.
+    await grace.goto('/');
+    await grace.getByTestId('room-name').waitFor();
+    await saveScreenshot(grace, 'landing-phone');
+    await grace.getByTestId('room-name').fill(`${testEnv.webUrl}/r/${slug}?from=chat`);
+    await grace.getByTestId('join-room').click();
+    await grace.waitForURL(new RegExp(`/r/${slug}$`), { timeout: 15_000 });
+    const graceIdentity = await joinFromPreJoin(grace, 'Grace Hopper', 'prejoin-phone');
+    expect(graceIdentity).not.toBe(adaIdentity);
+    await expect.poll(() => grace.getByTestId('my-role').textContent()).toBe('Participant');
+
+    // Each one's browser decodes the other's camera.
+    const adaSeesGrace = await expectDecoding(ada, `${tileSelector(graceIdentity)} video`);
+    const graceSeesAda = await expectDecoding(grace, `${tileSelector(adaIdentity)} video`);
+    console.log(
+      `[meeting] ada sees grace ${adaSeesGrace.width}x${adaSeesGrace.height} ${adaSeesGrace.framesIn1500ms} frames/1.5s; ` +
+        `grace sees ada ${graceSeesAda.width}x${graceSeesAda.height} ${graceSeesAda.framesIn1500ms} frames/1.5s`,
+    );
+    await expect.poll(() => ada.getByTestId('participant-count').textContent()).toBe('2 people');
+    await expect
+      .poll(() => ada.locator('[data-testid="participant-tile"] .lk-connection-quality').count())
+      .toBe(2);
+    await saveScreenshot(ada, 'room-desktop');
+    await saveScreenshot(grace, 'room-phone');
+
+    // Focus: Grace large in Ada's view, then back to the grid.
+    await ada.locator(tileSelector(graceIdentity)).getByTestId('focus-toggle').click();
+    const focused = ada.locator(
+      `[data-testid="focus-view"] ${tileSelector(graceIdentity)}[data-focused="true"]`,
+    );
+    await focused.waitFor({ timeout: 10_000 });
+    await expectDecoding(ada, `[data-testid="focus-view"] ${tileSelector(graceIdentity)} video`);
+    const focusBox = await focused.boundingBox();
+    expect(focusBox!.width).toBeGreaterThan(DESKTOP.width * 0.6);
+    await saveScreenshot(ada, 'room-focus-desktop');
+    await focused.getByTestId('focus-toggle').click();
+    await ada.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+
+    // Leave: back on the landing page; the other side sees one person left.
+    await ada.getByTestId('leave').click();
+    await ada.waitForURL(`${testEnv.webUrl}/`, { timeout: 15_000 });
+    await ada.getByTestId('new-meeting').waitFor();
+    await grace.locator(tileSelector(adaIdentity)).waitFor({ state: 'detached', timeout: 15_000 });
+    await expect.poll(() => grace.getByTestId('participant-count').textContent()).toBe('1 person');
+    await grace.getByTestId('leave').click();
+    await grace.waitForURL(`${testEnv.webUrl}/`, { timeout: 15_000 });
+  });
+
+  test('pre-join shows the API error of a locked room and keeps the user there', async () => {
+    const slug = uniqueRoom('locked');
+    await db.room.create({ data: { slug, displayName: slug, hostSessionHash: null, locked: true } });
+    const page = await openPage(PHONE);
+    await page.goto(`/r/${slug}`);
+    await page.getByTestId('display-name').fill('Late Comer');
+    await page.getByTestId('join').click();
+    const error = page.getByTestId('join-error');
+    await error.waitFor({ timeout: 15_000 });
+    expect(await error.textContent()).toMatch(/locked/i);
+    expect(await page.getByTestId('join').isEnabled()).toBe(true);
+    expect(new URL(page.url()).pathname).toBe(`/r/${slug}`);
+    await saveScreenshot(page, 'prejoin-locked-phone');
+    // The display name is remembered for the next visit.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('display-name').inputValue()).toBe('Late Comer');
+  });
+});

@@ -1,0 +1,149 @@
+'use client';
+
+import type { LocalUserChoices } from '@livekit/components-core';
+import {
+  ControlBar,
+  LiveKitRoom,
+  RoomAudioRenderer,
+  useParticipants,
+  useRoomContext,
+} from '@livekit/components-react';
+import { DisconnectReason, Room } from 'livekit-client';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { requestJoinToken } from '@/lib/meeting/api-client';
+import { meetingRoomOptions } from '@/lib/meeting/room-options';
+import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
+import { startTokenRefresh } from '@/lib/meeting/token-refresh';
+import { ReconnectingBanner } from './reconnecting-banner';
+import { RoomHeader } from './room-header';
+import { RoomLayout } from './room-layout';
+import { VideoStage } from './video-stage';
+
+export interface TMeetingRoomProps {
+  /** The session the room connects with; later token refreshes go to `meetingSession`. */
+  session: TMeetingSession;
+  choices: LocalUserChoices;
+  /** The user pressed Leave. */
+  onLeave: () => void;
+  /** The connection ended without the user asking (kicked, room closed, network gone for good). */
+  onDropped: (message: string) => void;
+  sidePanel?: ReactNode;
+  toolbarExtras?: ReactNode;
+}
+
+/** A connected meeting: LiveKit room, video stage, controls, token refresh. */
+export function MeetingRoom({
+  session,
+  choices,
+  onLeave,
+  onDropped,
+  sidePanel,
+  toolbarExtras,
+}: TMeetingRoomProps) {
+  const [room] = useState(
+    () =>
+      new Room(
+        meetingRoomOptions({ audioDeviceId: choices.audioDeviceId, videoDeviceId: choices.videoDeviceId }),
+      ),
+  );
+  // The first token only: LiveKitRoom reconnects whenever its token prop changes.
+  const [connectToken] = useState(session.token);
+
+  useEffect(
+    () =>
+      startTokenRefresh({
+        store: meetingSession,
+        fetchToken: () => requestJoinToken(session.room, session.name),
+        onError: (message) => console.warn(`token refresh failed: ${message}`),
+      }),
+    [session.room, session.name],
+  );
+
+  const handleDisconnected = useCallback(
+    (reason?: DisconnectReason) => {
+      if (reason === DisconnectReason.CLIENT_INITIATED) return;
+      onDropped(describeDisconnect(reason));
+    },
+    [onDropped],
+  );
+  const handleError = useCallback(
+    (error: Error) => onDropped(`Could not connect: ${error.message}`),
+    [onDropped],
+  );
+
+  return (
+    <LiveKitRoom
+      room={room}
+      serverUrl={session.livekitUrl}
+      token={connectToken}
+      connect
+      audio={choices.audioEnabled}
+      video={choices.videoEnabled}
+      onDisconnected={handleDisconnected}
+      onError={handleError}
+      data-lk-theme="default"
+      className="cv-livekit-root"
+    >
+      <RoomLayout
+        header={<RoomHeader roomName={session.room} role={session.role} />}
+        banner={<ReconnectingBanner />}
+        stage={<VideoStage />}
+        sidePanel={sidePanel}
+        toolbar={
+          <>
+            <ControlBar controls={{ leave: false, chat: false, settings: false }} className="cv-controls" />
+            {toolbarExtras}
+            <LeaveButton onLeave={onLeave} />
+          </>
+        }
+      />
+      <RoomAudioRenderer />
+      <ParticipantCountAnnouncer />
+    </LiveKitRoom>
+  );
+}
+
+function LeaveButton({ onLeave }: { onLeave: () => void }) {
+  const room = useRoomContext();
+  const [isLeaving, setIsLeaving] = useState(false);
+  return (
+    <button
+      type="button"
+      className="lk-disconnect-button cv-leave"
+      data-testid="leave"
+      disabled={isLeaving}
+      onClick={async () => {
+        setIsLeaving(true);
+        await room.disconnect(true);
+        onLeave();
+      }}
+    >
+      Leave
+    </button>
+  );
+}
+
+/** Keeps the tab title informative: "(3) team-sync · Convene". */
+function ParticipantCountAnnouncer() {
+  const count = useParticipants().length;
+  const room = useRoomContext();
+  useEffect(() => {
+    document.title = `(${count}) ${room.name || 'Meeting'} · Convene`;
+  }, [count, room.name]);
+  return null;
+}
+
+function describeDisconnect(reason?: DisconnectReason): string {
+  switch (reason) {
+    case DisconnectReason.DUPLICATE_IDENTITY:
+      return 'You joined this meeting from another tab or window, so this one was disconnected.';
+    case DisconnectReason.PARTICIPANT_REMOVED:
+      return 'A host removed you from the meeting.';
+    case DisconnectReason.ROOM_DELETED:
+      return 'The meeting was ended.';
+    case DisconnectReason.JOIN_FAILURE:
+      return 'Could not join the meeting. Try again.';
+    default:
+      return 'The connection to the meeting was lost.';
+  }
+}
