@@ -26,16 +26,16 @@ describe('ConnectionLimiter', () => {
   };
 
   test.each([
-    ['chat:send', ['allow', 'allow', 'reject', 'reject', 'disconnect']],
-    ['reaction:send', ['allow', 'reject', 'reject', 'disconnect', 'disconnect']],
-  ])('%s flood → %o', (event, expected) => {
+    ['events', ['allow', 'allow', 'reject', 'reject', 'disconnect']],
+    ['reactions', ['allow', 'reject', 'reject', 'disconnect', 'disconnect']],
+  ] as const)('%s flood → %o', (bucket, expected) => {
     const limiter = new ConnectionLimiter(limits, 0);
-    expect(expected.map(() => limiter.check(event, 0))).toEqual(expected);
+    expect(expected.map(() => limiter.check(bucket, 0))).toEqual(expected);
   });
 
   test('strikes expire after the window', () => {
     const limiter = new ConnectionLimiter(limits, 0);
-    for (const _ of [1, 2, 3, 4]) limiter.check('chat:send', 0);
-    expect(limiter.check('chat:send', 1500)).toBe('allow');
+    for (const _ of [1, 2, 3, 4]) limiter.check('events', 0);
+    expect(limiter.check('events', 1500)).toBe('allow');
   });
 });

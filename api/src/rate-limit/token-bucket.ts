@@ -33,7 +33,7 @@ export class TokenBucket {
 export interface TConnectionLimits {
   /** Every event. */
   events: TBucketConfig;
-  /** `reaction:send`, on top of `events`. */
+  /** Valid `reaction:send` events, on top of `events`. */
   reactions: TBucketConfig;
   /** Rejected events tolerated within `strikeWindowMs` before the connection is dropped. */
   maxStrikes: number;
@@ -63,10 +63,9 @@ export class ConnectionLimiter {
     this.reactions = new TokenBucket(limits.reactions, now);
   }
 
-  check(event: string, now: number = Date.now()): TLimitVerdict {
-    const allowed =
-      this.events.tryTake(1, now) && (event !== 'reaction:send' || this.reactions.tryTake(1, now));
-    if (allowed) return 'allow';
+  /** Takes a token from `bucket` (`reactions` is charged on top of `events`, after validation). */
+  check(bucket: 'events' | 'reactions', now: number = Date.now()): TLimitVerdict {
+    if (this[bucket].tryTake(1, now)) return 'allow';
     this.strikes = this.strikes.filter((t) => now - t < this.limits.strikeWindowMs);
     this.strikes.push(now);
     return this.strikes.length > this.limits.maxStrikes ? 'disconnect' : 'reject';

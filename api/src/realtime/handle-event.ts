@@ -25,8 +25,9 @@ export function onEvent<E extends TClientEventName>(
   const listener = (...args: unknown[]) => {
     const last = args[args.length - 1];
     const ack = typeof last === 'function' ? (last as (r: TAckResult<ClientEventResults[E]>) => void) : null;
-    const verdict = socket.data.limiter.check(event);
-    if (verdict !== 'allow') {
+    const limited = (bucket: 'events' | 'reactions') => {
+      const verdict = socket.data.limiter.check(bucket);
+      if (verdict === 'allow') return false;
       ack?.({ ok: false, error: toPublicError(new AppError('RATE_LIMITED')) });
       if (verdict === 'disconnect') {
         log.warn(
@@ -35,8 +36,9 @@ export function onEvent<E extends TClientEventName>(
         );
         socket.disconnect(true);
       }
-      return;
-    }
+      return true;
+    };
+    if (limited('events')) return;
     if (!ack) return; // Every event is request/response; one without an ack has nobody to answer.
     const parsed = CLIENT_EVENT_SCHEMAS[event].safeParse(args.length >= 2 ? args[0] : undefined);
     if (!parsed.success) {
@@ -48,6 +50,7 @@ export function onEvent<E extends TClientEventName>(
       });
       return;
     }
+    if (event === 'reaction:send' && limited('reactions')) return;
     handler(parsed.data as TClientParsed<E>).then(
       (data) => ack({ ok: true, data }),
       (error: unknown) => {
