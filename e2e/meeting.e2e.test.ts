@@ -80,6 +80,14 @@ async function expectDecoding(page: Page, videoSelector: string) {
   return stats;
 }
 
+/** Sets window.__conveneSawReconnecting once the reconnecting banner has been in the DOM. */
+const WATCH_RECONNECTING_BANNER = `(() => {
+  window.__conveneSawReconnecting = false;
+  const seen = () => !!document.querySelector('[data-testid="reconnecting-banner"]');
+  new MutationObserver(() => { if (seen()) window.__conveneSawReconnecting = true; })
+    .observe(document.body, { childList: true, subtree: true });
+})()`;
+
 /** Pre-join → Join; returns this person's identity (from their own tile). */
 async function joinFromPreJoin(page: Page, name: string, screenshot: string): Promise<string> {
   await expectDecoding(page, '[data-testid="preview-video"]');
@@ -142,6 +150,23 @@ describe('meeting UI', () => {
       .toBe(2);
     await saveScreenshot(ada, 'room-desktop');
     await saveScreenshot(grace, 'room-phone');
+
+    // A network blip on Grace's side: the banner shows, she is not dropped, media resumes.
+    await grace.evaluate(WATCH_RECONNECTING_BANNER);
+    const offlineAt = Date.now();
+    await grace.context().setOffline(true);
+    await grace.waitForFunction('window.__conveneSawReconnecting === true', undefined, { timeout: 30_000 });
+    const bannerAfterMs = Date.now() - offlineAt;
+    await saveScreenshot(grace, 'room-reconnecting-phone');
+    const onlineAt = Date.now();
+    await grace.context().setOffline(false);
+    await grace.getByTestId('reconnecting-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    console.log(
+      `[meeting] offline → banner after ${bannerAfterMs} ms; online → reconnected after ${Date.now() - onlineAt} ms`,
+    );
+    expect(await grace.getByTestId('leave').isVisible()).toBe(true);
+    await expectDecoding(grace, `${tileSelector(adaIdentity)} video`);
+    await expectDecoding(ada, `${tileSelector(graceIdentity)} video`);
 
     // Focus: Grace large in Ada's view, then back to the grid.
     await ada.locator(tileSelector(graceIdentity)).getByTestId('focus-toggle').click();

@@ -10,7 +10,8 @@ export function ReconnectingBanner() {
   return (
     <div className="cv-banner" role="status" aria-live="polite" data-testid="reconnecting-banner">
       <span className="cv-spinner" aria-hidden="true" />
-      Reconnecting… your call continues as soon as the network is back.
+      <strong>Reconnecting…</strong>
+      <span className="cv-banner-detail">You stay in the call; it resumes when the network is back.</span>
     </div>
   );
 }
