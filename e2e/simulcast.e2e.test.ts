@@ -50,13 +50,17 @@ async function pollUntil<T>(
 }
 
 async function startBots(roomName: string): Promise<TMediaBot[]> {
-  const bots = await Promise.all(
-    Array.from({ length: BOT_COUNT }, (_, i) =>
-      publishSyntheticVideoBot(roomName, `sim-bot-${i + 1}`, { ...TOP, fps: BOT_FPS, simulcast: true }),
-    ),
+  return Promise.all(
+    Array.from({ length: BOT_COUNT }, async (_, i) => {
+      const bot = await publishSyntheticVideoBot(roomName, `sim-bot-${i + 1}`, {
+        ...TOP,
+        fps: BOT_FPS,
+        simulcast: true,
+      });
+      cleanups.push(() => bot.disconnect());
+      return bot;
+    }),
   );
-  cleanups.push(() => Promise.all(bots.map((bot) => bot.disconnect())));
-  return bots;
 }
 
 /** The simulcast layers LiveKit advertises for each participant's camera track. */
@@ -321,8 +325,8 @@ describe('simulcast', () => {
     );
     expect(widths).toContain(TOP.width);
     // Under CPU contention libwebrtc keeps the resolution and drops frames (MAINTAIN_RESOLUTION):
-    // ~4 fps was seen with other suites running; a stalled stream would give 0-1.
-    expect(fps, 'frames keep flowing').toBeGreaterThanOrEqual(2);
+    // 3-4 fps was seen with a load average of 14 on 2 cores. A stalled stream gives 1-2 frames.
+    expect(frames, 'frames keep flowing for 3 s').toBeGreaterThanOrEqual(5);
 
     const tone = await measureTone(await audioTrack);
     console.log(
