@@ -22,6 +22,14 @@ export default defineConfig({
       },
       {
         test: {
+          // Deploy artifacts (compose, k8s, nginx, Grafana, LiveKit config) checked against the code.
+          name: 'infra',
+          include: ['infra/**/*.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,

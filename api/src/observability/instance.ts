@@ -3,5 +3,6 @@ import type { TEnv } from '../env';
 
 /** The name this process uses in logs and metrics: INSTANCE_ID, else `<hostname>-<pid>`. */
 export function resolveInstanceId(env: Pick<TEnv, 'INSTANCE_ID'>): string {
-  return env.INSTANCE_ID ?? `${hostname()}-${process.pid}`;
+  // Also the routing prefix of Engine.IO session ids (see realtime.ts): keep it URL- and nginx-safe.
+  return env.INSTANCE_ID ?? `${hostname()}-${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
 }

@@ -4,8 +4,8 @@ import type { DrainState } from './drain';
 export { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /**
- * One Prometheus registry per process, every series labelled with `service` and `instance` so
- * two replicas scraped through one target list never collide. Node's default process metrics
+ * One Prometheus registry per process, every series labelled with `service` and `instance_id`
+ * (not `instance`: Prometheus sets that one to the scrape target) so replicas never collide. Node's default process metrics
  * (CPU, memory, event-loop lag, GC) come with it.
  */
 export function createMetricsRegistry({
@@ -16,7 +16,7 @@ export function createMetricsRegistry({
   instance: string;
 }): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ service, instance });
+  registry.setDefaultLabels({ service, instance_id: instance });
   collectDefaultMetrics({ register: registry });
   return registry;
 }

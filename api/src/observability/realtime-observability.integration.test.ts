@@ -99,7 +99,7 @@ describe('realtime observability', () => {
     expect(body.checks.livekit?.ok).toBe(true);
     if (REDIS_URL) expect(body.checks.redis?.ok).toBe(true);
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toContain('process_cpu_user_seconds_total{service="realtime",instance="test-1"}');
+    expect(metrics).toContain('process_cpu_user_seconds_total{service="realtime",instance_id="test-1"}');
     expect(sample(metrics, 'convene_ready')).toBe(1);
     expect(sample(metrics, 'convene_draining')).toBe(0);
   });
@@ -122,6 +122,8 @@ describe('realtime observability', () => {
   test('counts connections, events and acks', async () => {
     const { url } = await startInstance();
     const socket = await client(url, ['websocket']);
+    // Session ids carry the instance name so a proxy can route a polling session back to it.
+    expect(socket.io.engine.id).toMatch(/^test-1\.[A-Za-z0-9_-]+$/);
     for (let i = 0; i < 3; i++) await socket.emitWithAck('echo', i);
     socket.emit('no-such-event', 1);
     await new Promise((r) => setTimeout(r, 50));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { TEnv } from '../env';
@@ -56,6 +57,9 @@ export function attachRealtimeObservability({
   });
   registerLifecycleMetrics(registry, { drain, isReady: () => readiness.lastReady });
   const instrumentation = instrumentRealtime(server.io, registry);
+  // `<instance>.<random>` session ids let a proxy send every request of a long-polling session
+  // back to the instance that holds it, without cookies (infra/nginx: `map $arg_sid`).
+  server.io.engine.generateId = () => `${instance}.${randomBytes(15).toString('base64url')}`;
   installOpsRoutes(server.httpServer, { registry, readiness, drain, metricsToken: env.METRICS_TOKEN });
   const log = logger.child({ module: 'observability' });
   drain.onChange((value) => log.info({ drain: value }, `lifecycle: ${value.state}`));
