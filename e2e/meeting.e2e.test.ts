@@ -4,6 +4,7 @@
 import { createDb } from '@convene/api/db/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { joinBot, type TBot } from './support/bots';
 import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
@@ -207,5 +208,33 @@ describe('meeting UI', () => {
     // The display name is remembered for the next visit.
     await page.reload();
     await expect.poll(() => page.getByTestId('display-name').inputValue()).toBe('Late Comer');
+  });
+
+  test('at phone width the grid shows 2x2 and pages from the fifth person on', async () => {
+    const slug = uniqueRoom('paging');
+    const page = await openPage(PHONE);
+    await page.goto(`/r/${slug}`);
+    await joinFromPreJoin(page, 'Phone User', 'prejoin-paging-phone');
+    const bots: TBot[] = [];
+    try {
+      for (let i = 1; i <= 4; i++) bots.push(await joinBot(slug, `bot-paging-${i}`));
+      await expect
+        .poll(() => page.getByTestId('participant-count').textContent(), { timeout: 15_000 })
+        .toBe('5 people');
+      await page.getByTestId('grid-pager').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('grid-page').textContent()).toBe('1 / 2');
+      const tiles = page.locator('[data-testid="video-grid"] [data-testid="participant-tile"]');
+      await expect.poll(() => tiles.count()).toBe(4);
+      // Two columns: the four tiles sit at two distinct x positions and two distinct y positions.
+      const boxes = await Promise.all([0, 1, 2, 3].map(async (i) => (await tiles.nth(i).boundingBox())!));
+      expect(new Set(boxes.map((b) => Math.round(b.x))).size).toBe(2);
+      expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(2);
+      await saveScreenshot(page, 'room-paging-phone');
+      await page.getByTestId('grid-next-page').click();
+      expect(await page.getByTestId('grid-page').textContent()).toBe('2 / 2');
+      await expect.poll(() => tiles.count()).toBe(1);
+    } finally {
+      await Promise.all(bots.map((b) => b.disconnect()));
+    }
   });
 });

@@ -2,7 +2,7 @@
 
 import '@livekit/components-styles';
 import './meeting.css';
-import type { LocalUserChoices } from '@livekit/components-core';
+import type { LocalUserChoices } from '@livekit/components-react';
 import { useRouter } from 'next/navigation';
 import { type ReactNode, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { requestJoinToken } from '@/lib/meeting/api-client';

@@ -1,6 +1,6 @@
 'use client';
 
-import type { LocalUserChoices } from '@livekit/components-core';
+import type { LocalUserChoices } from '@livekit/components-react';
 import {
   ControlBar,
   LiveKitRoom,

@@ -1,13 +1,13 @@
 'use client';
 
-import type { TrackReferenceOrPlaceholder } from '@livekit/components-core';
-import { isTrackReference } from '@livekit/components-core';
 import {
   ConnectionQualityIndicator,
   FocusToggle,
+  isTrackReference,
   ParticipantContext,
   TrackMutedIndicator,
   TrackRefContext,
+  type TrackReferenceOrPlaceholder,
   useEnsureTrackRef,
   useFeatureContext,
   useParticipantInfo,

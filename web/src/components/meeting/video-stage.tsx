@@ -1,15 +1,11 @@
 'use client';
 
 import {
-  isEqualTrackRef,
-  isTrackReference,
-  type TrackReferenceOrPlaceholder,
-} from '@livekit/components-core';
-import {
   CarouselLayout,
   FocusLayoutContainer,
-  GridLayout,
+  isTrackReference,
   LayoutContextProvider,
+  type TrackReferenceOrPlaceholder,
   useConnectionState,
   useCreateLayoutContext,
   usePinnedTracks,
@@ -17,7 +13,11 @@ import {
 } from '@livekit/components-react';
 import { ConnectionState, RoomEvent, Track } from 'livekit-client';
 import { useEffect, useRef } from 'react';
+import { MeetingGrid } from './meeting-grid';
 import { MeetingTile } from './participant-tile';
+
+/** Which tile a track reference is: one per participant and source. */
+const tileKey = (ref: TrackReferenceOrPlaceholder) => `${ref.participant.identity}/${ref.source}`;
 
 /**
  * The video area: a paged grid (GridLayout pages past what fits, e.g. beyond 4 tiles on a
@@ -49,7 +49,8 @@ function StageLayout() {
   const focusTrack = usePinnedTracks(layoutContext)[0];
   useAutoFocusScreenShare(tracks, focusTrack, layoutContext.pin.dispatch);
 
-  const carouselTracks = tracks.filter((t) => !isEqualTrackRef(t, focusTrack));
+  const focusKey = focusTrack ? tileKey(focusTrack) : null;
+  const carouselTracks = tracks.filter((t) => tileKey(t) !== focusKey);
   return (
     <LayoutContextProvider value={layoutContext}>
       {focusTrack ? (
@@ -63,9 +64,7 @@ function StageLayout() {
         </div>
       ) : (
         <div className="cv-stage cv-stage-grid" data-testid="video-grid">
-          <GridLayout tracks={tracks}>
-            <MeetingTile />
-          </GridLayout>
+          <MeetingGrid tracks={tracks} />
         </div>
       )}
     </LayoutContextProvider>
@@ -84,8 +83,8 @@ function useAutoFocusScreenShare(
     .filter(isTrackReference)
     .filter((t) => t.publication.source === Track.Source.ScreenShare && t.publication.isSubscribed);
   const screenKey = screenShares.map((t) => t.publication.trackSid).join();
-  const present = new Set(tracks.map((t) => `${t.participant.identity}/${t.source}`));
-  const focusKey = focusTrack ? `${focusTrack.participant.identity}/${focusTrack.source}` : null;
+  const present = new Set(tracks.map(tileKey));
+  const focusKey = focusTrack ? tileKey(focusTrack) : null;
   const isFocusGone = focusKey !== null && !present.has(focusKey);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: screenKey identifies screenShares (a new array each render)
