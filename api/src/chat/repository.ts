@@ -92,35 +92,53 @@ function isUniqueViolation(error: unknown): boolean {
  * ROOM_NOT_FOUND when the room row does not exist.
  */
 export async function storeMessages(db: Db, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
-  const existing = await findExisting(db, roomId, drafts);
-  const fresh = new Map<string, TMessageDraft>();
+  // Optimistic: a first send is by far the common case, so try the insert straight away (one
+  // round trip). A retry of a stored message makes it fail atomically; then look rows up.
+  const unique = new Map<string, TMessageDraft>();
   for (const d of drafts) {
     const key = dedupeKey(d.senderIdentity, d.clientId);
-    if (!existing.has(key) && !fresh.has(key)) fresh.set(key, d);
+    if (!unique.has(key)) unique.set(key, d);
   }
-  if (fresh.size > 0) {
-    try {
-      const inserted = await insertFresh(db, roomId, [...fresh.values()]);
-      if (inserted.length === 0) throw new AppError('ROOM_NOT_FOUND');
-      for (const row of inserted) existing.set(dedupeKey(row.senderIdentity, row.clientId), row);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      // A concurrent retry (maybe on another instance) stored one of these first: go one by one.
-      if (fresh.size === 1) {
-        for (const [key, row] of await findExisting(db, roomId, [...fresh.values()])) existing.set(key, row);
-      } else {
-        for (const d of fresh.values()) {
-          const [row] = await storeMessages(db, roomId, [d]);
-          if (row) existing.set(dedupeKey(d.senderIdentity, d.clientId), row);
-        }
-      }
-    }
+  let rows: Map<string, TMessageRow>;
+  try {
+    const inserted = await insertFresh(db, roomId, [...unique.values()]);
+    if (inserted.length === 0) throw new AppError('ROOM_NOT_FOUND');
+    rows = new Map(inserted.map((r) => [dedupeKey(r.senderIdentity, r.clientId), r]));
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    rows = await storeDeduplicated(db, roomId, [...unique.values()]);
   }
   return drafts.map((d) => {
-    const row = existing.get(dedupeKey(d.senderIdentity, d.clientId));
+    const row = rows.get(dedupeKey(d.senderIdentity, d.clientId));
     if (!row) throw new Error('chat message was neither stored nor found');
     return row;
   });
+}
+
+/** The careful path: look up what is already stored, insert the rest, one by one on a race. */
+async function storeDeduplicated(
+  db: Db,
+  roomId: string,
+  drafts: TMessageDraft[],
+): Promise<Map<string, TMessageRow>> {
+  const existing = await findExisting(db, roomId, drafts);
+  const fresh = drafts.filter((d) => !existing.has(dedupeKey(d.senderIdentity, d.clientId)));
+  if (fresh.length === 0) return existing;
+  try {
+    const inserted = await insertFresh(db, roomId, fresh);
+    if (inserted.length === 0) throw new AppError('ROOM_NOT_FOUND');
+    for (const row of inserted) existing.set(dedupeKey(row.senderIdentity, row.clientId), row);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // A concurrent retry (maybe on another instance) stored one of these meanwhile.
+    if (fresh.length === 1) {
+      for (const [key, row] of await findExisting(db, roomId, fresh)) existing.set(key, row);
+    } else {
+      for (const d of fresh)
+        for (const [key, row] of await storeDeduplicated(db, roomId, [d])) existing.set(key, row);
+    }
+  }
+  return existing;
 }
 
 export interface TPageQuery {
