@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { TApiResult, TJoinResponse } from './api-client';
 import { createSessionStore } from './session';
-import { RETRY_DELAY_MS, refreshDelayMs, startTokenRefresh } from './token-refresh';
+import { getFreshToken, RETRY_DELAY_MS, refreshDelayMs, startTokenRefresh } from './token-refresh';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 const at = (ms: number) => new Date(NOW + ms).toISOString();
@@ -88,5 +88,43 @@ describe('startTokenRefresh', () => {
     store.clear();
     await vi.advanceTimersByTimeAsync(450_000);
     expect(store.get()).toEqual({ status: 'none' });
+  });
+});
+
+describe('getFreshToken', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(NOW);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  test('hands out the stored token while it is valid for a while', async () => {
+    const store = createSessionStore();
+    store.set(session('t0', 300_000));
+    const fetchToken = vi.fn();
+    expect(await getFreshToken(store, fetchToken)).toBe('t0');
+    expect(fetchToken).not.toHaveBeenCalled();
+  });
+
+  test('refreshes a token about to expire and stores it for everyone', async () => {
+    const store = createSessionStore();
+    store.set(session('t0', 10_000));
+    const fetchToken = vi.fn(
+      async (): Promise<TApiResult<TJoinResponse>> => ({ ok: true, data: session('t1', 600_000) }),
+    );
+    expect(await getFreshToken(store, fetchToken)).toBe('t1');
+    expect(store.token()).toBe('t1');
+  });
+
+  test('fails outside a meeting or when the API refuses', async () => {
+    const store = createSessionStore();
+    await expect(getFreshToken(store, vi.fn())).rejects.toThrow('Not in a meeting.');
+    store.set(session('t0', 0));
+    await expect(
+      getFreshToken(store, async () => ({
+        ok: false,
+        error: { status: 423, code: 'ROOM_LOCKED', message: 'This room is locked.' },
+      })),
+    ).rejects.toThrow('This room is locked.');
   });
 });

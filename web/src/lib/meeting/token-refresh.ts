@@ -59,3 +59,25 @@ export function startTokenRefresh({ store, fetchToken, onError, now = Date.now }
     clearTimeout(timer);
   };
 }
+
+/** A token with less validity than this is refreshed before it is handed out. */
+const MIN_VALIDITY_MS = 30_000;
+
+/**
+ * The session's token if it is valid for a while yet, otherwise a freshly issued one (stored
+ * for everyone else too). For connections that authenticate with the join token on every
+ * (re)connect, such as the realtime socket's `auth` callback.
+ */
+export async function getFreshToken(
+  store: TSessionStore,
+  fetchToken: (session: TJoinResponse) => Promise<TApiResult<TJoinResponse>>,
+  now: () => number = Date.now,
+): Promise<string> {
+  const state = store.get();
+  if (state.status !== 'active') throw new Error('Not in a meeting.');
+  if (Date.parse(state.session.expiresAt) - now() > MIN_VALIDITY_MS) return state.session.token;
+  const result = await fetchToken(state.session);
+  if (!result.ok) throw new Error(result.error.message);
+  if (store.get().status === 'active') store.set(result.data);
+  return result.data.token;
+}
