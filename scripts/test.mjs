@@ -126,7 +126,8 @@ async function innerRun() {
       realtimePort: await freePort(),
       livekitPort: await freePort(),
       quiet: true,
-      extraEnv: { LOG_LEVEL: 'warn' },
+      // Outgoing-webhook retries in milliseconds instead of seconds, so retry tests finish quickly.
+      extraEnv: { LOG_LEVEL: 'warn', WEBHOOK_RETRY_BASE_MS: '300' },
     });
     say(
       `platform for tests: web ${platform.webUrl}, realtime ${platform.realtimeUrl}, livekit ${platform.livekit.url}`,

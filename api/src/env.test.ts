@@ -21,6 +21,22 @@ describe('parseEnv', () => {
     expect(env.LIVEKIT_PUBLIC_URL).toBe(valid.LIVEKIT_URL);
   });
 
+  test('outgoing webhook and API defaults: ~24 h of retries, worker on, 600 requests/min', () => {
+    const env = parseEnv(valid);
+    expect(env).toMatchObject({
+      API_RATE_LIMIT_PER_MINUTE: 600,
+      WEBHOOK_RETRY_WINDOW_MS: 24 * 3600_000,
+      WEBHOOK_WORKER: true,
+    });
+    expect(
+      parseEnv({ ...valid, WEBHOOK_WORKER: 'false', WEBHOOK_ALLOWED_NETWORKS: 'loopback, 10.0.0.0/8' }),
+    ).toMatchObject({
+      WEBHOOK_WORKER: false,
+      WEBHOOK_ALLOWED_NETWORKS: ['loopback', '10.0.0.0/8'],
+    });
+    expect(() => parseEnv({ ...valid, WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY/);
+  });
+
   test.each([
     ['DATABASE_URL', undefined, /DATABASE_URL: is missing/],
     ['LIVEKIT_API_SECRET', 'short', /LIVEKIT_API_SECRET: must be at least 32 characters/],

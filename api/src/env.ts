@@ -19,6 +19,38 @@ export const ZEnv = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DATABASE_URL: z.string().url(),
     REDIS_URL: z.string().url().optional(),
+    /** Integrator API: default requests per minute per API key (a key may override it). */
+    API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+    /** Encrypts outgoing-webhook endpoint secrets at rest; defaults to a key derived from LIVEKIT_API_SECRET. */
+    WEBHOOK_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** First retry delay of outgoing webhooks; doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_DELAY_MS. */
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(5_000),
+    WEBHOOK_RETRY_MAX_DELAY_MS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .default(6 * 3600_000),
+    /** How long a delivery is retried before it is marked failed (~24 h). */
+    WEBHOOK_RETRY_WINDOW_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(24 * 3600_000),
+    /** An endpoint failing continuously this long is disabled. */
+    WEBHOOK_DISABLE_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(3 * 24 * 3600_000),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+    /**
+     * Private networks outgoing webhooks may reach (comma separated CIDRs, or `loopback`,
+     * `private`). Default: loopback only when PUBLIC_URL is a loopback address, else none.
+     */
+    WEBHOOK_ALLOWED_NETWORKS: ZCommaList.optional(),
+    /** Set to false to not run the outgoing-webhook worker in this process. */
+    WEBHOOK_WORKER: ZBooleanString.default(true),
     /** URL the servers use to reach LiveKit's API (http(s) or ws(s)). */
     LIVEKIT_URL: z.string().url(),
     /** URL browsers use for LiveKit signalling; defaults to LIVEKIT_URL. */

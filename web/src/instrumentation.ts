@@ -16,5 +16,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { installWebLifecycle } = await import('./server/lifecycle');
     installWebLifecycle();
+    // Outgoing webhooks: drain the Postgres outbox from this process (see api/src/webhooks/worker.ts).
+    const { startWebhookWorker } = await import('./server/webhook-worker');
+    startWebhookWorker();
   }
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { isUniqueViolation } from '../rooms/repository';
 import type { TLivekitKeys } from '../tokens/issue-join-token';
 import { ZRole } from '../tokens/policy';
+import { enqueueDomainEvent } from '../webhooks/enqueue';
 
 /** Verifies a LiveKit webhook (JWT in Authorization whose sha256 claim covers the raw body). */
 export async function verifyLivekitWebhook(
@@ -39,6 +40,10 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
       await tx.livekitWebhookReceipt.create({ data: { eventId: event.id, event: event.event } });
       const lkRoom = event.room;
       if (!lkRoom?.name || !lkRoom.sid) return;
+      // A late leave/finish for a room deleted meanwhile must not bring the room back.
+      const isEnding = event.event === 'room_finished' || event.event === 'participant_left';
+      if (isEnding && !(await tx.room.findUnique({ where: { slug: lkRoom.name }, select: { id: true } })))
+        return;
       const room = await tx.room.upsert({
         where: { slug: lkRoom.name },
         create: { slug: lkRoom.name, displayName: lkRoom.name, hostSessionHash: null },
@@ -49,19 +54,36 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
         create: { roomId: room.id, livekitRoomSid: lkRoom.sid, startedAt: toDate(lkRoom.creationTime, at) },
         update: {},
       });
+      // Outgoing webhooks: enqueued in this transaction, so they exist exactly when the change does.
+      const roomRef = { id: room.id, name: room.slug };
+      const meetingRef = { id: meeting.id, startedAt: meeting.startedAt.toISOString() };
+      if (event.event === 'room_started') {
+        await enqueueDomainEvent(
+          tx,
+          'room.started',
+          { room: roomRef, meeting: meetingRef },
+          { occurredAt: at },
+        );
+      }
       if (event.event === 'room_finished') {
         await tx.meeting.update({ where: { id: meeting.id }, data: { endedAt: at } });
         await tx.attendance.updateMany({
           where: { meetingId: meeting.id, leftAt: null },
           data: { leftAt: at },
         });
+        await enqueueDomainEvent(
+          tx,
+          'room.ended',
+          { room: roomRef, meeting: { ...meetingRef, endedAt: at.toISOString() } },
+          { occurredAt: at },
+        );
         return;
       }
       const p = event.participant;
       if (!p?.sid) return;
       if (event.event === 'participant_joined') {
         const role = ZRole.safeParse(p.attributes?.role);
-        await tx.attendance.upsert({
+        const attendance = await tx.attendance.upsert({
           where: { livekitParticipantSid: p.sid },
           create: {
             roomId: room.id,
@@ -78,11 +100,26 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
         if (present > meeting.peakParticipants) {
           await tx.meeting.update({ where: { id: meeting.id }, data: { peakParticipants: present } });
         }
+        await enqueueDomainEvent(
+          tx,
+          'participant.joined',
+          { room: roomRef, meeting: { id: meeting.id }, participant: participantRef(attendance) },
+          { occurredAt: at },
+        );
       } else if (event.event === 'participant_left') {
         await tx.attendance.updateMany({
           where: { livekitParticipantSid: p.sid, leftAt: null },
           data: { leftAt: at },
         });
+        const attendance = await tx.attendance.findUnique({ where: { livekitParticipantSid: p.sid } });
+        if (attendance) {
+          await enqueueDomainEvent(
+            tx,
+            'participant.left',
+            { room: roomRef, meeting: { id: meeting.id }, participant: participantRef(attendance) },
+            { occurredAt: at },
+          );
+        }
       }
     });
     return 'recorded';
@@ -90,4 +127,20 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
     if (isUniqueViolation(error)) return 'duplicate';
     throw error;
   }
+}
+
+function participantRef(a: {
+  identity: string;
+  displayName: string;
+  role: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+}) {
+  return {
+    identity: a.identity,
+    name: a.displayName,
+    role: a.role,
+    joinedAt: a.joinedAt.toISOString(),
+    leftAt: a.leftAt ? a.leftAt.toISOString() : null,
+  };
 }

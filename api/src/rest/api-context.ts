@@ -1,0 +1,15 @@
+import type { Db } from '../db/client';
+import type { TEnv } from '../env';
+import type { TRoomAdmin } from '../livekit/room-admin';
+import type { Logger } from '../logger';
+import type { TWebhookDeps } from '../webhooks/endpoints';
+
+/** What REST API v1 operations need; built once per web process. */
+export interface TApiContext {
+  db: Db;
+  env: TEnv;
+  logger: Logger;
+  roomAdmin: TRoomAdmin;
+  webhooks: TWebhookDeps;
+  livekitKeys: { apiKey: string; apiSecret: string };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'vitest';
+import { buildJoinUrl, readJoinLink } from './join-link';
+import { buildOpenApiDocument } from './openapi';
+import { OPS } from './operations';
+import { ZCreateRoomBody } from './schemas';
+import { fieldErrors } from './validation';
+
+describe('OpenAPI document', () => {
+  const doc = buildOpenApiDocument('http://localhost:3000/api/v1');
+
+  test('has one operation per route, each with scopes and problem responses', () => {
+    const ops = Object.values(doc.paths).flatMap(
+      (methods) => Object.values(methods) as Record<string, unknown>[],
+    );
+    expect(ops).toHaveLength(Object.keys(OPS).length);
+    for (const op of ops) {
+      expect((op.security as { apiKey: string[] }[])[0]!.apiKey.length).toBeGreaterThan(0);
+      expect(Object.keys(op.responses as object)).toEqual(
+        expect.arrayContaining(['400', '401', '403', '404', '429']),
+      );
+    }
+  });
+
+  test('request bodies are closed (unknown fields are rejected, as the handlers do)', () => {
+    expect(doc.components.schemas.CreateRoom).toMatchObject({ additionalProperties: false });
+    expect(JSON.stringify(doc)).not.toContain('#/$defs/');
+  });
+});
+
+describe('validation errors', () => {
+  test('unknown keys are reported with their own path', () => {
+    const result = ZCreateRoomBody.safeParse({ colour: 'red', maxParticipants: 'x' });
+    expect(result.success).toBe(false);
+    const paths = fieldErrors(result.error!).map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['colour', 'maxParticipants']));
+  });
+});
+
+describe('join links', () => {
+  test('carry the token in the fragment and round-trip', () => {
+    const url = buildJoinUrl('https://meet.example.com', 'abc-defg-hij', 'tok.en.x', true);
+    expect(url).toBe('https://meet.example.com/r/abc-defg-hij#token=tok.en.x&skipPrejoin=1');
+    expect(readJoinLink(new URL(url).hash)).toEqual({ token: 'tok.en.x', skipPrejoin: true });
+    expect(readJoinLink('')).toBeNull();
+    expect(readJoinLink('#skipPrejoin=1')).toBeNull();
+  });
+});

@@ -1,0 +1,10 @@
+import { OPS } from '@convene/api/rest/operations';
+import { apiRemoveParticipant, parseRoomParam, safeDecode } from '@convene/api/rest/rooms-api';
+import { reply, withApiKey } from '@/server/api-key-auth';
+
+export const dynamic = 'force-dynamic';
+
+export const DELETE = withApiKey(OPS.removeParticipant, async ({ api, params }) => {
+  await apiRemoveParticipant(api, parseRoomParam(params.room!), safeDecode(params.identity!));
+  return reply(204, null);
+});
