@@ -105,7 +105,7 @@ async function joinFromPreJoin(page: Page, name: string, screenshot: string): Pr
 }
 
 describe('meeting UI', () => {
-  test('two people meet: create via landing, join by pasted link, see each other, focus, leave', async () => {
+  test('two people meet: create via landing, join by pasted link, see each other, survive a blip, focus, mute, share screen, leave', async () => {
     const ada = await openPage(DESKTOP);
     const grace = await openPage(PHONE);
 
@@ -181,6 +181,25 @@ describe('meeting UI', () => {
     await saveScreenshot(ada, 'room-focus-desktop');
     await focused.getByTestId('focus-toggle').click();
     await ada.getByTestId('video-grid').waitFor({ timeout: 10_000 });
+
+    // Mute: Ada turns her microphone off, Grace sees the muted icon on Ada's tile.
+    // (the muted icon is only rendered while muted)
+    const adaMutedOnGrace = grace.locator(
+      `${tileSelector(adaIdentity)} .lk-track-muted-indicator-microphone[data-lk-muted="true"]`,
+    );
+    expect(await adaMutedOnGrace.count()).toBe(0);
+    await ada.locator('.cv-room-toolbar button[data-lk-source="microphone"]').click();
+    await adaMutedOnGrace.waitFor({ timeout: 10_000 });
+
+    // Screen share: Ada shares, Grace's view focuses it automatically and decodes it.
+    await ada.locator('.cv-room-toolbar button[data-lk-source="screen_share"]').click();
+    const sharedScreen = `[data-testid="focus-view"] [data-testid="participant-tile"][data-identity="${adaIdentity}"][data-source="screen_share"]`;
+    await grace.locator(sharedScreen).waitFor({ timeout: 20_000 });
+    const screenStats = await expectDecoding(grace, `${sharedScreen} video`);
+    console.log(`[meeting] grace sees ada's screen ${screenStats.width}x${screenStats.height}`);
+    await saveScreenshot(grace, 'room-screenshare-phone');
+    await ada.locator('.cv-room-toolbar button[data-lk-source="screen_share"]').click();
+    await grace.getByTestId('video-grid').waitFor({ timeout: 15_000 });
 
     // Leave: back on the landing page; the other side sees one person left.
     await ada.getByTestId('leave').click();
