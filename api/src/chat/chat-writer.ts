@@ -9,33 +9,63 @@ interface TPending {
   reject: (error: unknown) => void;
 }
 
-/** Most messages one group commit writes. */
-const MAX_BATCH = 256;
+interface TRoomQueue {
+  waiting: TPending[];
+  inFlight: number;
+}
+
+export interface TChatWriterOptions {
+  /** Most messages one statement writes. */
+  maxBatch?: number;
+  /** Statements of one room in flight at once (they serialise on the room row in PostgreSQL). */
+  maxInFlight?: number;
+}
 
 /**
- * Group commit per room: while one write of a room is in flight, later messages of that room
- * queue up and go together in the next statement. Nothing resolves before its statement has
- * committed, so "ack means stored" holds; under no load a message is written alone at once.
- * The queue is only this process's write buffer: seq comes from the database, not from here.
+ * Group commit per room. Messages arriving while the room's statements are in flight queue up
+ * and go together in the next statement; a few statements may be in flight so the round trip
+ * of one overlaps the commit of another. Nothing resolves before its own statement committed,
+ * so "ack means stored" holds; with no load a message is written alone at once. Seq comes from
+ * the database (the room row lock orders statements), not from this process-local buffer.
+ * Concurrent unacknowledged sends of one socket may therefore be numbered in either order;
+ * the client core sends its queue one message at a time.
  */
 export class ChatWriter {
-  private readonly rooms = new Map<string, TPending[]>();
+  private readonly rooms = new Map<string, TRoomQueue>();
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
-  ) {}
+    options: TChatWriterOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxInFlight = options.maxInFlight ?? 4;
+  }
 
   write(draft: TMessageDraft): Promise<TChatMessage> {
     return new Promise((resolve, reject) => {
-      const queue = this.rooms.get(draft.roomId);
-      if (queue) {
-        queue.push({ draft, resolve, reject });
-        return;
+      let room = this.rooms.get(draft.roomId);
+      if (!room) {
+        room = { waiting: [], inFlight: 0 };
+        this.rooms.set(draft.roomId, room);
       }
-      this.rooms.set(draft.roomId, []);
-      void this.flush(draft.roomId, [{ draft, resolve, reject }]);
+      room.waiting.push({ draft, resolve, reject });
+      this.pump(draft.roomId, room);
     });
+  }
+
+  private pump(roomId: string, room: TRoomQueue): void {
+    while (room.inFlight < this.maxInFlight && room.waiting.length > 0) {
+      const batch = room.waiting.splice(0, this.maxBatch);
+      room.inFlight += 1;
+      void this.flush(roomId, batch).finally(() => {
+        room.inFlight -= 1;
+        if (room.inFlight === 0 && room.waiting.length === 0) this.rooms.delete(roomId);
+        else this.pump(roomId, room);
+      });
+    }
   }
 
   private async flush(roomId: string, batch: TPending[]): Promise<void> {
@@ -50,12 +80,5 @@ export class ChatWriter {
       this.logger.error({ err: error, roomId, size: batch.length }, 'chat write failed');
       for (const p of batch) p.reject(error);
     }
-    const queue = this.rooms.get(roomId) ?? [];
-    if (queue.length === 0) {
-      this.rooms.delete(roomId);
-      return;
-    }
-    const next = queue.splice(0, MAX_BATCH);
-    void this.flush(roomId, next);
   }
 }
