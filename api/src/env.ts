@@ -78,8 +78,23 @@ export const ZEnv = z
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
     /** Clients of a draining instance are moved over this window (spreads the reconnect wave). */
     DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(120_000).default(3000),
+    /** First dashboard admin, created at web start when no admin exists yet (see docs/admin.md). */
+    ADMIN_EMAIL: z.string().email().optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+    /** Lifetime of an admin dashboard session. */
+    ADMIN_SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(720).default(12),
+    /** Admin login attempts allowed per minute per (client IP, email); more get 429 + Retry-After. */
+    ADMIN_LOGIN_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Interval of the SSE keep-alive comment on /api/admin/events. */
+    ADMIN_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
+    /** Fallback poll of the admin event log (LISTEN/NOTIFY wakes the feed immediately). */
+    ADMIN_EVENT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
     /** Bearer token required by the /metrics endpoints when set (scrapers send it). */
     METRICS_TOKEN: z.string().min(16).optional(),
+  })
+  .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
+    message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
+    path: ['ADMIN_PASSWORD'],
   })
   .transform((e) => {
     const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
