@@ -37,6 +37,18 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...valid, WEBHOOK_SECRET_KEY: 'short' })).toThrow(/WEBHOOK_SECRET_KEY/);
   });
 
+  test('admin: defaults, and ADMIN_EMAIL/ADMIN_PASSWORD come as a pair with a strong-enough password', () => {
+    expect(parseEnv(valid)).toMatchObject({
+      ADMIN_SESSION_TTL_HOURS: 12,
+      ADMIN_LOGIN_LIMIT_PER_MINUTE: 5,
+      ADMIN_SSE_HEARTBEAT_MS: 25_000,
+    });
+    const pair = { ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'correct horse battery' };
+    expect(parseEnv({ ...valid, ...pair })).toMatchObject(pair);
+    expect(() => parseEnv({ ...valid, ADMIN_EMAIL: 'ops@example.com' })).toThrow(/ADMIN_PASSWORD/);
+    expect(() => parseEnv({ ...valid, ...pair, ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD/);
+  });
+
   test.each([
     ['DATABASE_URL', undefined, /DATABASE_URL: is missing/],
     ['LIVEKIT_API_SECRET', 'short', /LIVEKIT_API_SECRET: must be at least 32 characters/],

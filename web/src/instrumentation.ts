@@ -16,6 +16,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { installWebLifecycle } = await import('./server/lifecycle');
     installWebLifecycle();
+    // Admin dashboard: the first admin from ADMIN_EMAIL/ADMIN_PASSWORD when none exists (docs/admin.md).
+    const { bootstrapAdmin } = await import('./app/api/admin/_lib/bootstrap');
+    await bootstrapAdmin();
     // Outgoing webhooks: drain the Postgres outbox from this process (see api/src/webhooks/worker.ts).
     const { startWebhookWorker } = await import('./server/webhook-worker');
     startWebhookWorker();

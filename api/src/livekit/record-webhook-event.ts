@@ -1,4 +1,5 @@
 import { type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import { appendAdminEvent } from '../admin/events';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../rooms/repository';
@@ -64,6 +65,11 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           { room: roomRef, meeting: meetingRef },
           { occurredAt: at },
         );
+        // Admin live feed (SSE): committed with the change, replayable by id.
+        await appendAdminEvent(tx, 'room.started', room.slug, {
+          displayName: room.displayName,
+          meeting: meetingRef,
+        });
       }
       if (event.event === 'room_finished') {
         await tx.meeting.update({ where: { id: meeting.id }, data: { endedAt: at } });
@@ -77,6 +83,9 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           { room: roomRef, meeting: { ...meetingRef, endedAt: at.toISOString() } },
           { occurredAt: at },
         );
+        await appendAdminEvent(tx, 'room.finished', room.slug, {
+          meeting: { ...meetingRef, endedAt: at.toISOString() },
+        });
         return;
       }
       const p = event.participant;
@@ -106,6 +115,11 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           { room: roomRef, meeting: { id: meeting.id }, participant: participantRef(attendance) },
           { occurredAt: at },
         );
+        await appendAdminEvent(tx, 'participant.joined', room.slug, {
+          displayName: room.displayName,
+          meeting: meetingRef,
+          participant: participantRef(attendance),
+        });
       } else if (event.event === 'participant_left') {
         await tx.attendance.updateMany({
           where: { livekitParticipantSid: p.sid, leftAt: null },
@@ -119,6 +133,10 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
             { room: roomRef, meeting: { id: meeting.id }, participant: participantRef(attendance) },
             { occurredAt: at },
           );
+          await appendAdminEvent(tx, 'participant.left', room.slug, {
+            meeting: meetingRef,
+            participant: participantRef(attendance),
+          });
         }
       }
     });
