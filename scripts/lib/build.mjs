@@ -10,7 +10,7 @@ function newestMtime(path) {
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry === 'node_modules' || entry === '.next' || entry === 'generated') continue;
+    if (entry === 'node_modules' || entry.startsWith('.next') || entry === 'generated') continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;
