@@ -30,6 +30,10 @@ async function openPage(viewport: { width: number; height: number }): Promise<Pa
   contexts.push(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning')
+      console.warn(`[console ${msg.type()}] ${msg.text()}`);
+  });
   return page;
 }
 
