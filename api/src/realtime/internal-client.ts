@@ -12,27 +12,47 @@ export interface TInternalClientConfig {
  * Posts a system message into a room: stored (with seq, idempotent by clientId) and broadcast.
  * For the web app's REST API. Throws AppError with the server's code on failure.
  */
-export async function postSystemMessage(
+export function postSystemMessage(
   config: TInternalClientConfig,
   room: string,
   message: TSystemMessage,
 ): Promise<TChatMessage> {
-  const url = new URL(`/internal/rooms/${encodeURIComponent(room)}/messages`, config.realtimeUrl);
+  return post<TChatMessage>(config, `/internal/rooms/${encodeURIComponent(room)}/messages`, message);
+}
+
+/**
+ * For the LiveKit webhook route (`participant_left`): a participant without a live realtime
+ * socket leaves now instead of after the grace period. Resolves `{ left: false }` when they are
+ * still connected (or already gone).
+ */
+export function notifyParticipantLeft(
+  config: TInternalClientConfig,
+  room: string,
+  identity: string,
+): Promise<{ left: boolean }> {
+  return post(
+    config,
+    `/internal/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(identity)}/left`,
+    {},
+  );
+}
+
+async function post<T>(config: TInternalClientConfig, path: string, body: unknown): Promise<T> {
   let res: Response;
   try {
-    res = await fetch(url, {
+    res = await fetch(new URL(path, config.realtimeUrl), {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         authorization: `Bearer ${internalBearer(config.livekitApiSecret)}`,
       },
-      body: JSON.stringify(message),
+      body: JSON.stringify(body),
     });
   } catch {
     throw new AppError('UNAVAILABLE', 'The realtime server is unreachable.');
   }
-  const body = (await res.json().catch(() => null)) as { code?: string } | TChatMessage | null;
-  if (res.ok) return body as TChatMessage;
-  const code = (body as { code?: string } | null)?.code;
+  const json = (await res.json().catch(() => null)) as unknown;
+  if (res.ok) return json as T;
+  const code = (json as { code?: string } | null)?.code;
   throw new AppError(code && code in ERROR_CATALOG ? (code as ErrorCode) : 'UNAVAILABLE');
 }

@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZSystemMessage } from '../chat/schemas';
 import { sendSystemMessage } from '../chat/send-message';
 import { AppError, httpStatusFor, isAppError, toPublicError } from '../errors';
+import { markParticipantLeftFromLivekit } from '../presence/track-presence';
 import { isInternalBearer } from './internal-auth';
 import { channelOf, type TRealtimeContext } from './types';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MESSAGE_ROUTE = /^\/internal\/rooms\/([^/]+)\/messages$/;
+const LEFT_ROUTE = /^\/internal\/rooms\/([^/]+)\/participants\/([^/]+)\/left$/;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
@@ -34,8 +36,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * Plain HTTP routes next to Socket.IO: `/healthz`, and `POST /internal/rooms/{room}/messages`
- * (system message: stored, then broadcast), authenticated with the internal bearer.
+ * Plain HTTP routes next to Socket.IO: `/healthz`; `POST /internal/rooms/{room}/messages`
+ * (system message: stored, then broadcast); `POST /internal/rooms/{room}/participants/{identity}/left`
+ * (LiveKit says they left: end a socket-less participant's presence now). Both need the internal bearer.
  */
 export function createHttpHandler(ctx: () => TRealtimeContext) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -44,8 +47,9 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
       send(res, 200, { status: 'ok' });
       return;
     }
-    const match = MESSAGE_ROUTE.exec(path);
-    if (!match) {
+    const message = MESSAGE_ROUTE.exec(path);
+    const left = LEFT_ROUTE.exec(path);
+    if (!message && !left) {
       sendError(res, new AppError('NOT_FOUND'));
       return;
     }
@@ -57,14 +61,21 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     (async () => {
       if (!isInternalBearer(c.env.LIVEKIT_API_SECRET, req.headers.authorization))
         throw new AppError('UNAUTHENTICATED');
-      const slug = decodeURIComponent(match[1]!);
+      if (left) {
+        const [room, identity] = [decodeURIComponent(left[1]!), decodeURIComponent(left[2]!)];
+        const updates = await markParticipantLeftFromLivekit(c.store, room, identity);
+        for (const update of updates) c.io.to(channelOf(room)).emit('presence:update', update);
+        send(res, 200, { left: updates.length > 0 });
+        return;
+      }
+      const slug = decodeURIComponent(message![1]!);
       const parsed = ZSystemMessage.safeParse(await readJson(req));
       if (!parsed.success) throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message);
       const room = await c.db.room.findUnique({ where: { slug }, select: { id: true } });
       if (!room) throw new AppError('ROOM_NOT_FOUND');
-      const message = await sendSystemMessage(c.writer, room.id, parsed.data);
-      c.io.to(channelOf(slug)).emit('chat:message', message);
-      send(res, 201, message);
+      const stored = await sendSystemMessage(c.writer, room.id, parsed.data);
+      c.io.to(channelOf(slug)).emit('chat:message', stored);
+      send(res, 201, stored);
     })().catch((error: unknown) => {
       if (!isAppError(error)) c.logger.error({ err: error, path }, 'internal request failed');
       sendError(res, error);

@@ -3,7 +3,7 @@ import type { Db } from '../db/client';
 import { REACTION_EMOJIS } from '../reactions/schemas';
 import { CLIENT_EVENT_NAMES, type TClientEventName } from './contract';
 import { internalBearer } from './internal-auth';
-import { postSystemMessage } from './internal-client';
+import { notifyParticipantLeft, postSystemMessage } from './internal-client';
 import {
   connectRaw,
   firstSync,
@@ -337,6 +337,22 @@ describe('internal endpoint', () => {
     });
     expect(bad.status).toBe(400);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('LiveKit reconciliation', () => {
+  test('a participant LiveKit reports gone leaves at once if their socket is gone; not while connected', async () => {
+    const room = await seedRoom(db);
+    const config = { realtimeUrl: server.url, livekitApiSecret: server.env.LIVEKIT_API_SECRET };
+    const watcher = await connectAs(room, 'wendy');
+    const leaver = await connectAs(room, 'leo');
+    expect(await notifyParticipantLeft(config, room, 'leo')).toEqual({ left: false });
+    const reconnecting = nextEvent(watcher, 'presence:update', (u) => u.kind === 'reconnecting');
+    leaver.close();
+    await reconnecting;
+    const left = nextEvent(watcher, 'presence:update', (u) => u.kind === 'left', 1000);
+    expect(await notifyParticipantLeft(config, room, 'leo')).toEqual({ left: true });
+    expect(await left).toEqual({ kind: 'left', identity: 'leo' });
   });
 });
 
