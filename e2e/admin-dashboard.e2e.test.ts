@@ -1,0 +1,119 @@
+import { createDb } from '@convene/api/db/client';
+import { RoomEvent } from '@livekit/rtc-node';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { seedAdmin } from './support/admin';
+import { joinBot, type TBot } from './support/bots';
+import { launchChromium, saveScreenshot } from './support/browser';
+import { testEnv } from './support/env';
+import { uniqueRoom } from './support/tokens';
+
+const db = createDb(testEnv.databaseUrl, { poolSize: 2 });
+let browser: Browser;
+let admin: { email: string; password: string };
+const bots: TBot[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  admin = await seedAdmin(db, 'ui');
+});
+afterAll(async () => {
+  await Promise.allSettled(bots.map((b) => b.disconnect()));
+  await browser?.close();
+  await db.$disconnect();
+});
+
+async function signIn(viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: testEnv.webUrl });
+  const page = await context.newPage();
+  await page.goto('/admin');
+  await page.waitForURL(/\/admin\/login/);
+  await page.fill('input[name=email]', admin.email);
+  await page.fill('input[name=password]', admin.password);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => u.pathname === '/admin');
+  return page;
+}
+
+describe('admin dashboard in Chromium', () => {
+  test('a bot joining a room appears in the live overview without a reload, within 2 s', async () => {
+    const page = await signIn();
+    await page.locator('[data-testid=sse-state][data-state=open]').waitFor({ timeout: 10_000 });
+    await saveScreenshot(page, 'admin-overview-empty-or-current');
+    const room = uniqueRoom('adm-live');
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+    const bot = await joinBot(room, 'live-bot');
+    bots.push(bot);
+    const joinedAt = Date.now();
+    await page.locator(`[data-room="${room}"]`).waitFor({ timeout: 2000 });
+    const elapsed = Date.now() - joinedAt;
+    expect(elapsed).toBeLessThan(2000);
+    expect(navigations).toBe(0);
+    await expect.poll(() => page.locator(`[data-room="${room}"]`).textContent()).toContain('Bot live-bot');
+    await saveScreenshot(page, 'admin-overview-live');
+    await bot.disconnect();
+    // Leaving empties the card live as well (the room card stays until LiveKit closes the room).
+    await expect
+      .poll(() => page.locator(`[data-room="${room}"]`).textContent(), { timeout: 10_000 })
+      .not.toContain('Bot live-bot');
+    await page.context().close();
+  });
+
+  test('room detail: the admin removes a participant → the bot is disconnected and the audit log shows it', async () => {
+    const room = uniqueRoom('adm-mod');
+    const bot = await joinBot(room, 'mod-bot');
+    bots.push(bot);
+    const disconnected = new Promise<void>((resolve) =>
+      bot.room.once(RoomEvent.Disconnected, () => resolve()),
+    );
+    const page = await signIn();
+    await page.goto(`/admin/rooms/${room}`);
+    const row = page.locator('tr[data-identity="mod-bot"]');
+    await row.waitFor({ timeout: 10_000 });
+    await saveScreenshot(page, 'admin-room-detail');
+    page.once('dialog', (d) => void d.accept());
+    await row.locator('[data-action=remove]').click();
+    await Promise.race([
+      disconnected,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('bot was not disconnected')), 10_000)),
+    ]);
+    await expect
+      .poll(() => page.locator('[data-testid=audit]').textContent(), { timeout: 10_000 })
+      .toContain('room.remove');
+    await expect.poll(() => page.locator('[data-testid=audit]').textContent()).toContain('mod-bot');
+    const audit = await db.auditLog.findFirst({ where: { roomSlug: room, action: 'room.remove' } });
+    expect(audit).toMatchObject({ actorType: 'admin', actorLabel: admin.email, target: 'mod-bot' });
+    await saveScreenshot(page, 'admin-room-after-remove');
+    await page.context().close();
+  });
+
+  test('history, integrations and phone-width screenshots; an API key is shown once', async () => {
+    const page = await signIn();
+    await page.goto('/admin/history');
+    await page.locator('[data-testid=usage-chart]').waitFor();
+    await saveScreenshot(page, 'admin-history');
+    await page.goto('/admin/integrations');
+    await page.fill('input[name=name]', 'dashboard test key');
+    await page.click('text=Create key');
+    const secret = (await page.locator('[data-testid=one-time-secret]').textContent()) ?? '';
+    expect(secret).toMatch(/^cvn_/);
+    await expect
+      .poll(() => page.locator('[data-testid=api-keys]').textContent())
+      .toContain('dashboard test key');
+    await saveScreenshot(page, 'admin-integrations');
+    await page.reload();
+    await page.locator('[data-testid=api-keys]').waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await page.context().close();
+
+    const phone = await signIn({ width: 390, height: 844 });
+    await saveScreenshot(phone, 'admin-overview-phone');
+    await phone.goto('/admin/history');
+    await phone.locator('[data-testid=usage-chart]').waitFor();
+    await saveScreenshot(phone, 'admin-history-phone');
+    const width = await phone.evaluate('document.documentElement.scrollWidth');
+    expect(width).toBeLessThanOrEqual(390);
+    await phone.context().close();
+  });
+});

@@ -1,0 +1,209 @@
+'use client';
+import Link from 'next/link';
+import { useCallback, useEffect, useState } from 'react';
+import { adminFetch, formatTime } from './client';
+import { ConnLabel, type TFeedEvent, useAdminEvents } from './use-admin-events';
+
+interface TPerson {
+  identity: string;
+  name: string;
+  role: string;
+  joinedAt: string;
+}
+interface TLiveRoom {
+  slug: string;
+  displayName: string;
+  locked: boolean;
+  startedAt: string;
+  participants: TPerson[];
+}
+
+type TLoad = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready' };
+
+/** Applies one feed event to the room list; idempotent, so a replayed event changes nothing. */
+function applyEvent(rooms: TLiveRoom[], e: TFeedEvent): TLiveRoom[] {
+  if (!e.room) return rooms;
+  const existing = rooms.find((r) => r.slug === e.room);
+  const meeting = e.data.meeting as { startedAt?: string } | undefined;
+  const ensure = (): TLiveRoom[] =>
+    existing
+      ? rooms
+      : [
+          {
+            slug: e.room as string,
+            displayName: (e.data.displayName as string | undefined) ?? (e.room as string),
+            locked: false,
+            startedAt: meeting?.startedAt ?? e.at,
+            participants: [],
+          },
+          ...rooms,
+        ];
+  switch (e.type) {
+    case 'room.started':
+      return ensure();
+    case 'room.finished':
+      return rooms.filter((r) => r.slug !== e.room);
+    case 'participant.joined': {
+      const p = e.data.participant as TPerson;
+      return ensure().map((r) =>
+        r.slug === e.room && !r.participants.some((x) => x.identity === p.identity)
+          ? { ...r, participants: [...r.participants, p] }
+          : r,
+      );
+    }
+    case 'participant.left': {
+      const p = e.data.participant as TPerson;
+      return rooms.map((r) =>
+        r.slug === e.room
+          ? { ...r, participants: r.participants.filter((x) => x.identity !== p.identity) }
+          : r,
+      );
+    }
+    case 'room.updated':
+      return rooms.map((r) => (r.slug === e.room ? { ...r, locked: Boolean(e.data.locked) } : r));
+    default:
+      return rooms;
+  }
+}
+
+function describe(e: TFeedEvent): string {
+  const p = e.data.participant as TPerson | undefined;
+  const audit = e.data.audit as
+    | { action: string; actor: { label: string }; target: string | null }
+    | undefined;
+  switch (e.type) {
+    case 'room.started':
+      return `Meeting started in ${e.room}`;
+    case 'room.finished':
+      return `Meeting ended in ${e.room}`;
+    case 'participant.joined':
+      return `${p?.name ?? 'Someone'} joined ${e.room}`;
+    case 'participant.left':
+      return `${p?.name ?? 'Someone'} left ${e.room}`;
+    case 'room.updated':
+      return `${e.room} ${e.data.locked ? 'locked' : 'unlocked'}`;
+    case 'moderation':
+      return `${audit?.actor.label ?? 'admin'}: ${audit?.action ?? 'action'}${audit?.target ? ` → ${audit.target}` : ''}${e.room ? ` in ${e.room}` : ''}`;
+    default:
+      return e.type;
+  }
+}
+
+export function LiveOverview() {
+  const [load, setLoad] = useState<TLoad>({ state: 'loading' });
+  const [rooms, setRooms] = useState<TLiveRoom[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [feed, setFeed] = useState<TFeedEvent[]>([]);
+
+  const refresh = useCallback(async () => {
+    setLoad({ state: 'loading' });
+    try {
+      const snap = await adminFetch<{ cursor: string; rooms: TLiveRoom[] }>('/api/admin/overview');
+      setRooms(snap.rooms);
+      setCursor(snap.cursor);
+      setLoad({ state: 'ready' });
+    } catch (err) {
+      setLoad({ state: 'error', message: err instanceof Error ? err.message : 'Could not load.' });
+    }
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const conn = useAdminEvents(cursor, (e) => {
+    setRooms((r) => applyEvent(r, e));
+    setFeed((f) => [e, ...f].slice(0, 100));
+  });
+
+  const people = rooms.reduce((n, r) => n + r.participants.length, 0);
+  return (
+    <>
+      <h1 className="adm-h1">
+        Live overview{' '}
+        <span className="adm-conn" data-state={conn} data-testid="sse-state">
+          {ConnLabel(conn)}
+        </span>
+      </h1>
+      <div className="adm-stats">
+        <div className="adm-card adm-stat">
+          <b data-testid="live-room-count">{rooms.length}</b>
+          <span>live rooms</span>
+        </div>
+        <div className="adm-card adm-stat">
+          <b>{people}</b>
+          <span>participants</span>
+        </div>
+        <div className="adm-card adm-stat">
+          <b>{rooms.filter((r) => r.locked).length}</b>
+          <span>locked</span>
+        </div>
+      </div>
+      <div className="adm-grid2">
+        <section className="adm-card" aria-labelledby="live-rooms">
+          <h2 className="adm-h2" id="live-rooms">
+            Rooms in progress
+          </h2>
+          {load.state === 'loading' ? (
+            <p className="adm-loading">Loading live rooms…</p>
+          ) : load.state === 'error' ? (
+            <div className="adm-error" role="alert">
+              {load.message}{' '}
+              <button className="adm-btn small" type="button" onClick={() => void refresh()}>
+                Retry
+              </button>
+            </div>
+          ) : rooms.length === 0 ? (
+            <p className="adm-empty">No meetings right now. Rooms appear here the moment someone joins.</p>
+          ) : (
+            <div className="adm-rooms" data-testid="live-rooms">
+              {rooms.map((r) => (
+                <Link
+                  key={r.slug}
+                  className="adm-room"
+                  href={`/admin/rooms/${encodeURIComponent(r.slug)}`}
+                  data-room={r.slug}
+                >
+                  <div className="adm-room-head">
+                    <span className="adm-room-name">{r.displayName}</span>
+                    <span className="adm-badge live">{r.participants.length} in call</span>
+                  </div>
+                  <div className="adm-muted adm-small">
+                    /{r.slug} · since {formatTime(r.startedAt)} {r.locked ? '· 🔒 locked' : ''}
+                  </div>
+                  <ul className="adm-people">
+                    {r.participants.slice(0, 8).map((p) => (
+                      <li key={p.identity} className="adm-badge">
+                        {p.name}
+                        {p.role === 'host' ? ' ★' : ''}
+                      </li>
+                    ))}
+                    {r.participants.length > 8 ? (
+                      <li className="adm-badge">+{r.participants.length - 8}</li>
+                    ) : null}
+                  </ul>
+                </Link>
+              ))}
+            </div>
+          )}
+        </section>
+        <section className="adm-card" aria-labelledby="activity">
+          <h2 className="adm-h2" id="activity">
+            Activity
+          </h2>
+          {feed.length === 0 ? (
+            <p className="adm-empty">Events appear here as they happen.</p>
+          ) : (
+            <ul className="adm-feed" data-testid="activity">
+              {feed.map((e) => (
+                <li key={e.id}>
+                  <time dateTime={e.at}>{formatTime(e.at)}</time>
+                  <span>{describe(e)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </>
+  );
+}
