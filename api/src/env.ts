@@ -49,6 +49,8 @@ export const ZEnv = z
      * `private`). Default: loopback only when PUBLIC_URL is a loopback address, else none.
      */
     WEBHOOK_ALLOWED_NETWORKS: ZCommaList.optional(),
+    /** The realtime server as the web process reaches it; default http://127.0.0.1:REALTIME_PORT. */
+    REALTIME_INTERNAL_URL: z.string().url().optional(),
     /** Set to false to not run the outgoing-webhook worker in this process. */
     WEBHOOK_WORKER: ZBooleanString.default(true),
     /** URL the servers use to reach LiveKit's API (http(s) or ws(s)). */

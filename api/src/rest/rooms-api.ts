@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } from 'livekit-server-sdk';
 import { AppError } from '../errors';
+import { postSystemMessage } from '../realtime/internal-client';
 import {
   activeRoomIds,
   createConfiguredRoom,
@@ -238,9 +240,33 @@ export async function apiListMessages(
       kind: m.kind,
       senderIdentity: m.senderIdentity,
       senderName: m.senderName,
-      body: m.body,
+      text: m.body,
       createdAt: m.createdAt.toISOString(),
     })),
     nextCursor: rows.length > query.limit ? page[page.length - 1]!.seq : null,
+  };
+}
+
+/** The realtime server as this process reaches it (not the browser-facing URL). */
+export function realtimeInternalUrl(ctx: TApiContext): string {
+  return ctx.env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${ctx.env.REALTIME_PORT}`;
+}
+
+/** Stores a system message in the room's chat and broadcasts it live, through the realtime server. */
+export async function apiPostMessage(ctx: TApiContext, slug: string, body: { text: string }) {
+  await getRoomOrThrow(ctx.db, slug);
+  const message = await postSystemMessage(
+    { realtimeUrl: realtimeInternalUrl(ctx), livekitApiSecret: ctx.env.LIVEKIT_API_SECRET },
+    slug,
+    { clientId: `api-${randomUUID()}`, text: body.text },
+  );
+  return {
+    id: message.id,
+    seq: message.seq,
+    kind: message.kind,
+    senderIdentity: message.senderIdentity,
+    senderName: message.senderName,
+    text: message.text,
+    createdAt: message.createdAt,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CHAT_TEXT_LENGTH } from '../chat/schemas';
 import { ZDisplayName, ZRoomSlug } from '../rooms/schemas';
 import { ZRole } from '../tokens/policy';
 import { ZWebhookEventType } from '../webhooks/events';
@@ -161,7 +162,7 @@ export const ZChatMessageView = z
     kind: z.string(),
     senderIdentity: z.string(),
     senderName: z.string(),
-    body: z.string(),
+    text: z.string(),
     createdAt: ZTimestamp,
   })
   .meta({ id: 'ChatMessage' });
@@ -172,8 +173,7 @@ export const ZMessageList = z
 
 export const ZPostMessageBody = z
   .strictObject({
-    body: z.string().trim().min(1).max(2000),
-    senderName: ZDisplayName.optional(),
+    text: z.string().trim().min(1).max(MAX_CHAT_TEXT_LENGTH),
   })
   .meta({ id: 'PostMessage' });
 
