@@ -31,8 +31,13 @@ async function openPage(viewport: { width: number; height: number }): Promise<Pa
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning')
-      console.warn(`[console ${msg.type()}] ${msg.text()}`);
+    if (msg.type() !== 'error' && msg.type() !== 'warning') return;
+    // Tokens appear in LiveKit's WebSocket URLs: keep them out of CI logs.
+    const text = msg
+      .text()
+      .replace(/access_token=[^&\s']+/g, 'access_token=…')
+      .slice(0, 300);
+    console.warn(`[console ${msg.type()}] ${text}`);
   });
   return page;
 }
@@ -130,6 +135,8 @@ describe('meeting UI', () => {
     const adaIdentity = await joinFromPreJoin(ada, 'Ada Lovelace', 'prejoin-desktop');
     await expect.poll(() => ada.getByTestId('my-role').textContent()).toBe('Host');
     await ada.getByTestId('video-grid').waitFor();
+    await ada.getByTestId('alone-hint').waitFor();
+    await saveScreenshot(ada, 'room-alone-desktop');
 
     // Grace pastes the full meeting link into the landing page on her phone.
     await grace.goto('/');
@@ -150,6 +157,7 @@ describe('meeting UI', () => {
         `grace sees ada ${graceSeesAda.width}x${graceSeesAda.height} ${graceSeesAda.framesIn1500ms} frames/1.5s`,
     );
     await expect.poll(() => ada.getByTestId('participant-count').textContent()).toBe('2 people');
+    expect(await ada.getByTestId('alone-hint').count()).toBe(0);
     await expect
       .poll(() => ada.locator('[data-testid="participant-tile"] .lk-connection-quality').count())
       .toBe(2);
@@ -224,7 +232,7 @@ describe('meeting UI', () => {
     await page.getByTestId('join').click();
     const error = page.getByTestId('join-error');
     await error.waitFor({ timeout: 15_000 });
-    expect(await error.textContent()).toMatch(/locked/i);
+    expect(await error.textContent()).toMatch(/locked.*Ask the host to unlock/i);
     expect(await page.getByTestId('join').isEnabled()).toBe(true);
     expect(new URL(page.url()).pathname).toBe(`/r/${slug}`);
     await saveScreenshot(page, 'prejoin-locked-phone');

@@ -6,6 +6,7 @@ import type { LocalUserChoices } from '@livekit/components-react';
 import { useRouter } from 'next/navigation';
 import { type ReactNode, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { requestJoinToken } from '@/lib/meeting/api-client';
+import { describeJoinError } from '@/lib/meeting/join-error';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
 import { MeetingRoom } from './meeting-room';
 import { PreJoin } from './pre-join';
@@ -40,7 +41,7 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
       setView({ step: 'prejoin', error: null, isJoining: true });
       const result = await requestJoinToken(slug, choices.username);
       if (!result.ok) {
-        setView({ step: 'prejoin', error: result.error.message, isJoining: false });
+        setView({ step: 'prejoin', error: describeJoinError(result.error), isJoining: false });
         return;
       }
       meetingSession.set(result.data);

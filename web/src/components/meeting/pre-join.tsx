@@ -67,6 +67,8 @@ export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
   );
 
   const videoEl = useRef<HTMLVideoElement>(null);
+  // Until the first frame plays, the avatar covers the (black) video element.
+  const [isPreviewPlaying, setIsPreviewPlaying] = useState(false);
   useEffect(() => {
     const el = videoEl.current;
     if (!el || !videoTrack) return;
@@ -87,12 +89,21 @@ export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
     onJoin({ username: trimmed, audioEnabled, videoEnabled, audioDeviceId, videoDeviceId });
   }
 
-  const showPreview = videoEnabled && videoTrack;
+  const hasVideo = videoEnabled && !!videoTrack;
+  const showPreview = hasVideo && isPreviewPlaying;
   return (
     <main className="cv-prejoin" data-lk-theme="default">
       <section className="cv-prejoin-media" aria-label="Camera and microphone">
         <div className="cv-preview">
-          <video ref={videoEl} data-testid="preview-video" muted playsInline hidden={!showPreview} />
+          <video
+            ref={videoEl}
+            data-testid="preview-video"
+            muted
+            playsInline
+            hidden={!hasVideo}
+            onPlaying={() => setIsPreviewPlaying(true)}
+            onEmptied={() => setIsPreviewPlaying(false)}
+          />
           {!showPreview && (
             <div className="cv-preview-off">
               <span className="cv-avatar" aria-hidden="true">

@@ -49,6 +49,7 @@ function StageLayout() {
   const focusTrack = usePinnedTracks(layoutContext)[0];
   useAutoFocusScreenShare(tracks, focusTrack, layoutContext.pin.dispatch);
 
+  const isAlone = tracks.every((t) => t.participant.isLocal);
   const focusKey = focusTrack ? tileKey(focusTrack) : null;
   const carouselTracks = tracks.filter((t) => tileKey(t) !== focusKey);
   return (
@@ -65,6 +66,11 @@ function StageLayout() {
       ) : (
         <div className="cv-stage cv-stage-grid" data-testid="video-grid">
           <MeetingGrid tracks={tracks} />
+          {isAlone && (
+            <p className="cv-alone-hint" data-testid="alone-hint">
+              You are the only one here. Share the link to invite others.
+            </p>
+          )}
         </div>
       )}
     </LayoutContextProvider>
