@@ -215,6 +215,8 @@ export function postWebhook(
           'user-agent': 'Convene-Webhooks/1',
         },
         lookup: guardedLookup(policy) as never,
+        // No pooled sockets: every delivery resolves and checks its address again.
+        agent: false,
         timeout: timeoutMs,
       },
       (res) => {
