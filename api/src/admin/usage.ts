@@ -12,14 +12,15 @@ export interface TDailyUsage {
 
 /**
  * Participant-minutes per UTC day for the last `days` days (today included, zero-filled): each
- * attendance counts the part of [joinedAt, leftAt or now] that falls in the day.
+ * attendance counts the part of [joinedAt, leftAt or now] that falls in the day. (The FILTER
+ * matters: GREATEST/LEAST ignore NULLs, so a day without attendance would otherwise count 1440.)
  */
 export async function participantMinutesPerDay(db: Db, days: number): Promise<TDailyUsage[]> {
   const rows = await db.$queryRawUnsafe<{ day: Date; minutes: number | null }[]>(
     `SELECT d AS day,
             COALESCE(SUM(EXTRACT(EPOCH FROM (
               LEAST(COALESCE(a."leftAt", ${NOW_UTC}), d + interval '1 day') - GREATEST(a."joinedAt", d)
-            )) / 60), 0)::float8 AS minutes
+            )) / 60) FILTER (WHERE a.id IS NOT NULL), 0)::float8 AS minutes
        FROM generate_series(date_trunc('day', ${NOW_UTC}) - make_interval(days => $1::int - 1),
                             date_trunc('day', ${NOW_UTC}), interval '1 day') AS d
        LEFT JOIN "Attendance" a
