@@ -47,6 +47,11 @@ export async function startPlatform({
     }
 
     const publicUrl = env.PUBLIC_URL || `http://localhost:${webPort}`;
+    // Without a configured public URL the app is opened as localhost or 127.0.0.1 (the e2e tests
+    // use the latter): the realtime server must accept both origins.
+    const allowedOrigins = env.PUBLIC_URL
+      ? env.ALLOWED_ORIGINS
+      : [env.ALLOWED_ORIGINS, `http://127.0.0.1:${webPort}`].filter(Boolean).join(',');
     const serviceEnv = {
       ...env,
       NODE_ENV: 'production',
@@ -58,6 +63,7 @@ export async function startPlatform({
       PORT: String(webPort),
       REALTIME_PORT: String(realtimePort),
       PUBLIC_URL: publicUrl,
+      ...(allowedOrigins ? { ALLOWED_ORIGINS: allowedOrigins } : {}),
       ...extraEnv,
     };
 
