@@ -2,6 +2,8 @@ import { ZRoomSlug } from '@convene/api/rooms/schemas';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { MeetingClient } from '@/components/meeting/meeting-client';
+import { RealtimeSidePanel } from '@/components/realtime/realtime-side-panel';
+import { RealtimeToolbar } from '@/components/realtime/realtime-toolbar';
 import '@/components/meeting/meeting.css';
 
 export const dynamic = 'force-dynamic';
@@ -28,5 +30,7 @@ export default async function MeetingPage({ params }: TParams) {
       </main>
     );
   }
-  return <MeetingClient slug={parsed.data} />;
+  return (
+    <MeetingClient slug={parsed.data} sidePanel={<RealtimeSidePanel />} toolbarExtras={<RealtimeToolbar />} />
+  );
 }

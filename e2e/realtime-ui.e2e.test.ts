@@ -1,0 +1,213 @@
+// The realtime layer of the meeting as people use it, in real Chromium against the real platform
+// (Next.js, realtime server, Postgres, livekit-server): chat both ways, typing, raise hand and
+// the host's queue, reactions, recording, and a message written offline that arrives once.
+import { postSystemMessage } from '@convene/api/realtime/internal-client';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, saveScreenshot } from './support/browser';
+import { testEnv } from './support/env';
+
+const DESKTOP = { width: 1280, height: 800 };
+/**
+ * The address people use: PUBLIC_URL (localhost in tests). The realtime server checks the Origin
+ * against it, so browsing the 127.0.0.1 alias would be refused, as it would in production.
+ */
+const PUBLIC_URL = testEnv.webUrl.replace('//127.0.0.1:', '//localhost:');
+const PHONE = { width: 390, height: 844 };
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+});
+
+async function openPage(viewport: { width: number; height: number }): Promise<Page> {
+  const context = await browser.newContext({ viewport, baseURL: PUBLIC_URL });
+  await context.grantPermissions(['camera', 'microphone'], { origin: PUBLIC_URL });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning')
+      console.warn(`[console ${msg.type()}] ${msg.text()}`);
+  });
+  page.on('websocket', (ws) => {
+    ws.on('close', () => console.warn(`[websocket closed] ${ws.url()}`));
+  });
+  return page;
+}
+
+/** Landing → New meeting → pre-join → room; returns the room slug. */
+async function createRoomViaUi(page: Page): Promise<string> {
+  await page.goto('/');
+  await page.getByTestId('new-meeting').click();
+  await page.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Pre-join → Join; returns this person's identity once the realtime link is up. */
+async function join(page: Page, name: string): Promise<string> {
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+  const ownTile = page.locator('[data-testid="participant-tile"][data-local="true"]').first();
+  await ownTile.waitFor({ timeout: 30_000 });
+  const identity = (await ownTile.getAttribute('data-identity'))!;
+  // The raise-hand button is enabled only while the realtime socket is connected.
+  await expect.poll(() => page.getByTestId('raise-hand').isEnabled(), { timeout: 15_000 }).toBe(true);
+  return identity;
+}
+
+const messages = (page: Page, text: string) =>
+  page.locator('[data-testid="chat-message"]').filter({ hasText: text });
+
+async function sendChat(page: Page, text: string) {
+  await page.getByTestId('chat-input').fill(text);
+  await page.getByTestId('chat-input').press('Enter');
+}
+
+describe('meeting realtime UI', () => {
+  test('chat both ways, typing, hand queue, reactions, recording, and an offline message delivered once', async () => {
+    const host = await openPage(DESKTOP);
+    const guest = await openPage(PHONE);
+
+    const slug = await createRoomViaUi(host);
+    const hostIdentity = await join(host, 'Ada Lovelace');
+    await guest.goto(`/r/${slug}`);
+    const guestIdentity = await join(guest, 'Grace Hopper');
+
+    // Desktop: the panel is open on Chat; phone: closed (the stage gets the screen).
+    await host.getByTestId('chat-panel').waitFor();
+    expect(await guest.getByTestId('chat-panel').isVisible()).toBe(false);
+    expect(await guest.getByTestId('recording-toggle').count()).toBe(0);
+    expect(await host.getByTestId('recording-toggle').count()).toBe(1);
+
+    // Host → guest: the guest's closed panel shows an unread badge, then the message.
+    await sendChat(host, 'Welcome! Agenda: https://example.com/agenda.');
+    await expect.poll(() => messages(host, 'Welcome!').getAttribute('data-state')).toBe('sent');
+    await expect.poll(() => guest.getByTestId('chat-unread').textContent(), { timeout: 10_000 }).toBe('1');
+    await guest.getByTestId('panel-toggle').click();
+    await guest.getByTestId('chat-panel').waitFor();
+    await expect.poll(() => messages(guest, 'Welcome!').count()).toBe(1);
+    expect(await guest.getByTestId('chat-unread').count()).toBe(0);
+    // Links are anchors that open safely; the text around them stays text.
+    const link = messages(guest, 'Welcome!').locator('a');
+    expect(await link.getAttribute('href')).toBe('https://example.com/agenda');
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+
+    // Guest types: the host sees "Grace Hopper is typing…"; then guest → host, as text, not HTML.
+    await guest.getByTestId('chat-input').pressSequentially('Hi <b>Ada</b>', { delay: 20 });
+    await expect
+      .poll(() => host.getByTestId('typing-indicator').textContent(), { timeout: 10_000 })
+      .toBe('Grace Hopper is typing…');
+    await guest.getByTestId('chat-input').press('Enter');
+    await expect.poll(() => messages(host, 'Hi <b>Ada</b>').count(), { timeout: 10_000 }).toBe(1);
+    expect(await messages(host, 'Hi <b>Ada</b>').locator('b').count()).toBe(0);
+    await expect.poll(() => host.getByTestId('typing-indicator').count(), { timeout: 10_000 }).toBe(0);
+
+    // Raise hand: the host sees the guest in the ordered queue and lowers the hand.
+    await guest.getByTestId('panel-close').click();
+    await guest.getByTestId('raise-hand').click();
+    await expect.poll(() => guest.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('true');
+    await host.getByTestId('tab-people').click();
+    const queueItem = host.getByTestId('hand-queue').getByTestId('hand-queue-item');
+    await expect.poll(() => queueItem.count(), { timeout: 10_000 }).toBe(1);
+    expect(await queueItem.getAttribute('data-identity')).toBe(guestIdentity);
+    expect(await queueItem.textContent()).toContain('Grace Hopper');
+    const hostRow = host.locator(`[data-testid="presence-row"][data-identity="${hostIdentity}"]`);
+    const guestRow = host.locator(`[data-testid="presence-row"][data-identity="${guestIdentity}"]`);
+    expect(await hostRow.getAttribute('data-state')).toBe('present');
+    expect(await guestRow.getAttribute('data-state')).toBe('present');
+    expect(await guestRow.getAttribute('data-hand')).toBe('true');
+    expect(await hostRow.locator('.cv-badge').textContent()).toBe('Host');
+    await saveScreenshot(host, 'realtime-people-desktop');
+    await queueItem.getByTestId('lower-hand').click();
+    await expect.poll(() => guest.getByTestId('raise-hand').getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => queueItem.count()).toBe(0);
+    await host.getByTestId('tab-chat').click();
+
+    // Reactions float over everyone's stage.
+    await guest.getByTestId('reaction-button').click();
+    await guest.locator('[data-testid="reaction-option"][data-emoji="🎉"]').click();
+    const hostFloat = host.getByTestId('reaction-float').filter({ hasText: '🎉' });
+    await hostFloat.first().waitFor({ timeout: 5_000 });
+    expect(await hostFloat.first().textContent()).toContain('Grace Hopper');
+
+    // Recording: the host clicks Record; the guest sees the indicator within a second.
+    const clickedAt = Date.now();
+    await host.getByTestId('recording-toggle').click();
+    await guest
+      .locator('[data-testid="recording-indicator"][data-state="recording"]')
+      .waitFor({ timeout: 1_000 });
+    const indicatorAfterMs = Date.now() - clickedAt;
+    expect(indicatorAfterMs).toBeLessThan(1_000);
+    expect(await guest.getByTestId('recording-indicator').textContent()).toBe('Recording');
+    await expect.poll(() => host.getByTestId('recording-toggle').textContent()).toBe('Stop recording');
+    await saveScreenshot(guest, 'realtime-stage-phone');
+    await saveScreenshot(host, 'realtime-chat-desktop');
+
+    // Offline: the guest's message shows pending at once, then goes out exactly once.
+    await guest.getByTestId('panel-toggle').click();
+    await guest.context().setOffline(true);
+    const offlineAt = Date.now();
+    // Detected from the browser's offline event, not a ping timeout (~45 s).
+    await guest.getByTestId('realtime-banner').waitFor({ timeout: 10_000 });
+    const bannerAfterMs = Date.now() - offlineAt;
+    const offlineText = `Written offline ${Date.now().toString(36)}`;
+    await sendChat(guest, offlineText);
+    expect(await messages(guest, offlineText).getAttribute('data-state')).toBe('pending');
+    await saveScreenshot(guest, 'realtime-offline-phone');
+    await guest.context().setOffline(false);
+    const onlineAt = Date.now();
+    await expect
+      .poll(() => messages(guest, offlineText).getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('sent');
+    const sentAfterMs = Date.now() - onlineAt;
+    await expect.poll(() => messages(host, offlineText).count(), { timeout: 10_000 }).toBe(1);
+    await guest.getByTestId('realtime-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    // Still exactly one on both sides after everything settled (no late duplicate).
+    await host.waitForTimeout(1_000);
+    expect(await messages(host, offlineText).count()).toBe(1);
+    expect(await messages(guest, offlineText).count()).toBe(1);
+    const guestSeq = await messages(guest, offlineText).getAttribute('data-seq');
+    expect(await messages(host, offlineText).getAttribute('data-seq')).toBe(guestSeq);
+    console.log(
+      `[realtime-ui] recording indicator after ${indicatorAfterMs} ms; offline → banner after ${bannerAfterMs} ms; ` +
+        `online → sent after ${sentAfterMs} ms`,
+    );
+    await saveScreenshot(guest, 'realtime-chat-phone');
+
+    // Stop recording: the indicator goes away for everyone.
+    await host.getByTestId('recording-toggle').click();
+    await guest.getByTestId('recording-indicator').waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
+  test('system messages look different and older history loads on scroll to top', async () => {
+    const page = await openPage(DESKTOP);
+    const slug = await createRoomViaUi(page);
+    const config = { realtimeUrl: testEnv.realtimeUrl, livekitApiSecret: testEnv.livekitApiSecret };
+    for (let i = 1; i <= 60; i++)
+      await postSystemMessage(config, slug, { clientId: `seed-${i}-xxxxxxxx`, text: `Agenda item ${i}` });
+    await join(page, 'Ada Lovelace');
+
+    const all = page.getByTestId('chat-message');
+    // The latest page only (50), newest at the bottom, styled as system messages.
+    await expect.poll(() => all.count(), { timeout: 10_000 }).toBe(50);
+    expect(await all.last().textContent()).toContain('Agenda item 60');
+    expect(await all.last().getAttribute('data-kind')).toBe('system');
+    // Scrolling to the top fetches the rest (chat:history beforeSeq) and keeps the order.
+    await page.evaluate(`document.querySelector('[data-testid="chat-panel"] ol').scrollTop = 0`);
+    await expect.poll(() => all.count(), { timeout: 10_000 }).toBe(60);
+    expect(await all.first().textContent()).toContain('Agenda item 1');
+    const seqs = await page.evaluate(
+      `[...document.querySelectorAll('[data-testid="chat-message"]')].map((el) => Number(el.dataset.seq))`,
+    );
+    expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    await saveScreenshot(page, 'realtime-history-desktop');
+  });
+});
