@@ -46,7 +46,11 @@ beforeAll(async () => {
   key = await newApiKey(['webhooks:read', 'webhooks:write']);
 });
 
+const createdEndpoints: string[] = [];
+
 afterAll(async () => {
+  // Later tests' LiveKit events must not fan out to receivers that are gone.
+  for (const id of createdEndpoints) await apiCall('DELETE', `/webhooks/${id}`, { key });
   for (const res of hanging) res.destroy();
   receiver.close();
   await db.$disconnect();
@@ -58,6 +62,7 @@ async function createEndpoint(path: string, eventTypes?: string[]) {
     body: { url: `${base}${path}`, ...(eventTypes ? { eventTypes } : {}) },
   });
   expect(res.status).toBe(201);
+  createdEndpoints.push((res.body as { id: string }).id);
   return res.body as { id: string; secret: string };
 }
 
