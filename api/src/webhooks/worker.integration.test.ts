@@ -11,6 +11,7 @@ import { loadEnv } from '../env';
 import { createLogger } from '../logger';
 import { createWebhookEndpoint } from './endpoints';
 import { enqueueDomainEvent } from './enqueue';
+import { DELIVERY_LOG_RETENTION_MS, pruneWebhookData } from './prune';
 import { deriveSecretsKey } from './secrets';
 import { createUrlPolicy } from './url-policy';
 import { createWebhookWorker, type TWebhookWorkerOptions } from './worker';
@@ -161,5 +162,24 @@ describe('webhook outbox worker', () => {
     });
     expect(attempt.responseStatus).toBeNull();
     expect(attempt.error).toMatch(/not allowed/);
+  });
+
+  test('pruning forgets finished events past the retention, never pending ones', async () => {
+    const endpoint = await newEndpoint();
+    const old = new Date(Date.now() - DELIVERY_LOG_RETENTION_MS - 3600_000);
+    const done = await db.$transaction((tx) =>
+      enqueueDomainEvent(tx, 'room.started', { n: 5 }, { occurredAt: old }),
+    );
+    const waiting = await db.$transaction((tx) =>
+      enqueueDomainEvent(tx, 'room.started', { n: 6 }, { occurredAt: old }),
+    );
+    await db.webhookDelivery.updateMany({
+      where: { eventId: done! },
+      data: { status: 'succeeded', updatedAt: old },
+    });
+    await pruneWebhookData(db);
+    expect(await db.webhookEvent.findUnique({ where: { id: done! } })).toBeNull();
+    expect(await db.webhookEvent.findUnique({ where: { id: waiting! } })).not.toBeNull();
+    expect(await db.webhookDelivery.count({ where: { endpointId: endpoint.id } })).toBe(1);
   });
 });

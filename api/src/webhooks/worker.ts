@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import { pruneWebhookData } from './prune';
 import { nextAttemptAt, shouldDisableEndpoint, type TRetryPolicy } from './retry-policy';
 import { decryptSecret } from './secrets';
 import { signWebhook } from './sign';
@@ -55,6 +56,8 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
+  let nextPruneAt = 0;
+  const PRUNE_EVERY_MS = 3600_000;
 
   async function claim(): Promise<string[]> {
     const rows = await db.$queryRaw<{ id: string }[]>`
@@ -138,6 +141,12 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
   }
 
   async function runOnce(): Promise<number> {
+    if (Date.now() >= nextPruneAt) {
+      nextPruneAt = Date.now() + PRUNE_EVERY_MS;
+      const pruned = await pruneWebhookData(db);
+      if (pruned.events || pruned.idempotencyKeys)
+        log.info(pruned, 'pruned old webhook events and idempotency keys');
+    }
     const ids = await claim();
     await Promise.all(
       ids.map((id) =>
