@@ -4,7 +4,7 @@
 import { createDb } from '@convene/api/db/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { joinBot, type TBot } from './support/bots';
+import { joinBot, publishTone, type TBot } from './support/bots';
 import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
@@ -223,7 +223,7 @@ describe('meeting UI', () => {
     await expect.poll(() => grace.getByTestId('participant-count').textContent()).toBe('1 person');
     await grace.getByTestId('leave').click();
     await grace.waitForURL(`${testEnv.webUrl}/`, { timeout: 15_000 });
-  });
+  }, 180_000); // two WebRTC tabs on a shared 2-core box, plus a ~15 s ping timeout for the blip
 
   test('pre-join shows the API error of a locked room and keeps the user there', async () => {
     const slug = uniqueRoom('locked');
@@ -263,6 +263,12 @@ describe('meeting UI', () => {
       expect(new Set(boxes.map((b) => Math.round(b.x))).size).toBe(2);
       expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(2);
       await saveScreenshot(page, 'room-paging-phone');
+      // Speaker highlight: a bot starts talking (a tone), its tile gets LiveKit's speaking outline.
+      await publishTone(bots[0]!.room, 440);
+      await page
+        .locator('[data-testid="participant-tile"][data-identity="bot-paging-1"][data-lk-speaking="true"]')
+        .waitFor({ timeout: 15_000 });
+      await saveScreenshot(page, 'room-speaking-phone');
       await page.getByTestId('grid-next-page').click();
       expect(await page.getByTestId('grid-page').textContent()).toBe('2 / 2');
       await expect.poll(() => tiles.count()).toBe(1);

@@ -2,9 +2,14 @@
 
 import '@livekit/components-styles';
 import './meeting.css';
+import type { TLobbyAdmission } from '@convene/api/realtime/contract';
 import type { LocalUserChoices } from '@livekit/components-react';
 import { useRouter } from 'next/navigation';
 import { type ReactNode, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { HostControls } from '@/components/host/host-controls';
+import { moderationOutcome, useModerationOutcome } from '@/components/host/moderation-outcome';
+import { ModerationScreen } from '@/components/host/moderation-screen';
+import { isLobbyResponse, LobbyWaiting, type TLobbyResponse } from '@/components/lobby/lobby-waiting';
 import { requestJoinToken } from '@/lib/meeting/api-client';
 import { describeJoinError } from '@/lib/meeting/join-error';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
@@ -13,6 +18,7 @@ import { PreJoin } from './pre-join';
 
 type TMeetingView =
   | { step: 'prejoin'; error: string | null; isJoining: boolean }
+  | { step: 'lobby'; lobby: TLobbyResponse; choices: LocalUserChoices }
   | { step: 'in-room'; session: TMeetingSession; choices: LocalUserChoices };
 
 export interface TMeetingClientProps {
@@ -44,11 +50,38 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
         setView({ step: 'prejoin', error: describeJoinError(result.error), isJoining: false });
         return;
       }
+      if (isLobbyResponse(result.data)) {
+        setView({ step: 'lobby', lobby: result.data, choices });
+        return;
+      }
       meetingSession.set(result.data);
       setView({ step: 'in-room', session: result.data, choices });
     },
     [slug],
   );
+
+  // Let in from the lobby: the join token arrived over the realtime link; join without a reload.
+  const onAdmitted = useCallback(
+    (admission: TLobbyAdmission) => {
+      if (view.step !== 'lobby') return;
+      const { lobby, choices } = view;
+      const session: TMeetingSession = {
+        token: admission.token,
+        expiresAt: admission.expiresAt,
+        room: lobby.room,
+        identity: admission.identity,
+        name: lobby.name,
+        role: admission.role,
+        livekitUrl: lobby.livekitUrl,
+        realtimeUrl: lobby.realtimeUrl,
+      };
+      meetingSession.set(session);
+      setView({ step: 'in-room', session, choices });
+    },
+    [view],
+  );
+  const outcome = useModerationOutcome();
+  useEffect(() => () => moderationOutcome.set(null), []);
 
   const onLeave = useCallback(() => {
     meetingSession.clear();
@@ -67,6 +100,12 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
       </main>
     );
   }
+  if (outcome) {
+    return <ModerationScreen outcome={outcome} onDone={onLeave} />;
+  }
+  if (view.step === 'lobby') {
+    return <LobbyWaiting lobby={view.lobby} onAdmitted={onAdmitted} onCancel={onLeave} />;
+  }
   if (view.step === 'in-room') {
     return (
       <MeetingRoom
@@ -75,7 +114,12 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
         onLeave={onLeave}
         onDropped={onDropped}
         sidePanel={sidePanel}
-        toolbarExtras={toolbarExtras}
+        toolbarExtras={
+          <>
+            {toolbarExtras}
+            <HostControls />
+          </>
+        }
       />
     );
   }
