@@ -12,6 +12,9 @@ const server = createRealtimeServer({
   db,
   logger: createLogger(env.LOG_LEVEL, { service: 'bench' }),
   redisPrefix: process.env.BENCH_REDIS_PREFIX ?? 'bench',
+  ...(process.env.BENCH_MAX_IN_FLIGHT
+    ? { chatWriter: { maxInFlight: Number(process.env.BENCH_MAX_IN_FLIGHT) } }
+    : {}),
   // The bench offers far more than a person types; the bucket is still consulted per event.
   limits: {
     events: { capacity: 1e6, refillPerSecond: 1e6 },

@@ -1,7 +1,7 @@
-import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import { storeMessages, type TMessageDraft, toChatMessage } from './repository';
 import type { TChatMessage } from './schemas';
+import type { TSqlClient } from './sql';
 
 interface TPending {
   draft: TMessageDraft;
@@ -36,7 +36,7 @@ export class ChatWriter {
   private readonly maxInFlight: number;
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: TSqlClient,
     private readonly logger: Logger,
     options: TChatWriterOptions = {},
   ) {
@@ -71,7 +71,7 @@ export class ChatWriter {
   private async flush(roomId: string, batch: TPending[]): Promise<void> {
     try {
       const rows = await storeMessages(
-        this.db,
+        this.sql,
         roomId,
         batch.map((p) => p.draft),
       );

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import type { TChatMessage, TChatMessageKind } from './schemas';
+import type { TSqlClient } from './sql';
 
 /** A message to store; `seq`, `id` and `createdAt` are assigned by the database write. */
 export interface TMessageDraft {
@@ -39,21 +40,37 @@ export function toChatMessage(row: TMessageRow): TChatMessage {
 
 const dedupeKey = (senderIdentity: string, clientId: string) => `${senderIdentity}\u0000${clientId}`;
 
+// "createdAt" is a timestamp without zone holding UTC; AT TIME ZONE makes every driver read it as UTC.
+const COLUMNS = `id, seq, "senderIdentity", "senderName", kind, body, "clientId", ("createdAt" AT TIME ZONE 'UTC') AS "createdAt"`;
+
+const SELECT_EXISTING = `
+  SELECT ${COLUMNS} FROM "ChatMessage"
+  WHERE "roomId" = $1::uuid
+    AND ("senderIdentity", "clientId") IN (SELECT * FROM unnest($2::text[], $3::text[]))`;
+
 /** Messages already stored under these (sender, clientId) pairs, keyed by dedupeKey. */
 async function findExisting(
-  db: Db,
+  sql: TSqlClient,
   roomId: string,
   drafts: TMessageDraft[],
 ): Promise<Map<string, TMessageRow>> {
-  const rows = await db.$queryRaw<TMessageRow[]>`
-    SELECT id, seq, "senderIdentity", "senderName", kind, body, "clientId", "createdAt"
-    FROM "ChatMessage"
-    WHERE "roomId" = ${roomId}::uuid
-      AND ("senderIdentity", "clientId") IN (
-        SELECT * FROM unnest(${drafts.map((d) => d.senderIdentity)}::text[], ${drafts.map((d) => d.clientId)}::text[])
-      )`;
+  const rows = await sql.query<TMessageRow>(SELECT_EXISTING, [
+    roomId,
+    drafts.map((d) => d.senderIdentity),
+    drafts.map((d) => d.clientId),
+  ]);
   return new Map(rows.map((r) => [dedupeKey(r.senderIdentity, r.clientId), r]));
 }
+
+const INSERT_FRESH = `
+  WITH counter AS (
+    UPDATE "Room" SET "chatSeq" = "chatSeq" + $2::int WHERE id = $1::uuid RETURNING "chatSeq" AS last
+  )
+  INSERT INTO "ChatMessage" (id, "roomId", seq, "senderIdentity", "senderName", kind, body, "clientId")
+  SELECT d.id, $1::uuid, counter.last - $2::int + d.ord::int, d.sender_identity, d.sender_name, d.kind, d.body, d.client_id
+  FROM counter, unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    WITH ORDINALITY AS d(id, sender_identity, sender_name, kind, body, client_id, ord)
+  RETURNING ${COLUMNS}`;
 
 /**
  * Stores new messages of one room in ONE statement: the room's counter is bumped by n under its
@@ -61,23 +78,17 @@ async function findExisting(
  * number of writers and instances. The statement is atomic: on a unique violation nothing is
  * stored and no number is consumed.
  */
-async function insertFresh(db: Db, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
-  const n = drafts.length;
-  return db.$queryRaw<TMessageRow[]>`
-    WITH counter AS (
-      UPDATE "Room" SET "chatSeq" = "chatSeq" + ${n}::int WHERE id = ${roomId}::uuid RETURNING "chatSeq" AS last
-    )
-    INSERT INTO "ChatMessage" (id, "roomId", seq, "senderIdentity", "senderName", kind, body, "clientId")
-    SELECT d.id, ${roomId}::uuid, counter.last - ${n}::int + d.ord::int, d.sender_identity, d.sender_name, d.kind, d.body, d.client_id
-    FROM counter, unnest(
-      ${drafts.map(() => randomUUID())}::uuid[],
-      ${drafts.map((d) => d.senderIdentity)}::text[],
-      ${drafts.map((d) => d.senderName)}::text[],
-      ${drafts.map((d) => d.kind)}::text[],
-      ${drafts.map((d) => d.text)}::text[],
-      ${drafts.map((d) => d.clientId)}::text[]
-    ) WITH ORDINALITY AS d(id, sender_identity, sender_name, kind, body, client_id, ord)
-    RETURNING id, seq, "senderIdentity", "senderName", kind, body, "clientId", "createdAt"`;
+function insertFresh(sql: TSqlClient, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
+  return sql.query<TMessageRow>(INSERT_FRESH, [
+    roomId,
+    drafts.length,
+    drafts.map(() => randomUUID()),
+    drafts.map((d) => d.senderIdentity),
+    drafts.map((d) => d.senderName),
+    drafts.map((d) => d.kind),
+    drafts.map((d) => d.text),
+    drafts.map((d) => d.clientId),
+  ]);
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -91,7 +102,11 @@ function isUniqueViolation(error: unknown): boolean {
  * repeated inside the batch) resolves to the stored row. Returns one row per draft, in order.
  * ROOM_NOT_FOUND when the room row does not exist.
  */
-export async function storeMessages(db: Db, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
+export async function storeMessages(
+  sql: TSqlClient,
+  roomId: string,
+  drafts: TMessageDraft[],
+): Promise<TMessageRow[]> {
   // Optimistic: a first send is by far the common case, so try the insert straight away (one
   // round trip). A retry of a stored message makes it fail atomically; then look rows up.
   const unique = new Map<string, TMessageDraft>();
@@ -101,12 +116,12 @@ export async function storeMessages(db: Db, roomId: string, drafts: TMessageDraf
   }
   let rows: Map<string, TMessageRow>;
   try {
-    const inserted = await insertFresh(db, roomId, [...unique.values()]);
+    const inserted = await insertFresh(sql, roomId, [...unique.values()]);
     if (inserted.length === 0) throw new AppError('ROOM_NOT_FOUND');
     rows = new Map(inserted.map((r) => [dedupeKey(r.senderIdentity, r.clientId), r]));
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    rows = await storeDeduplicated(db, roomId, [...unique.values()]);
+    rows = await storeDeduplicated(sql, roomId, [...unique.values()]);
   }
   return drafts.map((d) => {
     const row = rows.get(dedupeKey(d.senderIdentity, d.clientId));
@@ -117,25 +132,25 @@ export async function storeMessages(db: Db, roomId: string, drafts: TMessageDraf
 
 /** The careful path: look up what is already stored, insert the rest, one by one on a race. */
 async function storeDeduplicated(
-  db: Db,
+  sql: TSqlClient,
   roomId: string,
   drafts: TMessageDraft[],
 ): Promise<Map<string, TMessageRow>> {
-  const existing = await findExisting(db, roomId, drafts);
+  const existing = await findExisting(sql, roomId, drafts);
   const fresh = drafts.filter((d) => !existing.has(dedupeKey(d.senderIdentity, d.clientId)));
   if (fresh.length === 0) return existing;
   try {
-    const inserted = await insertFresh(db, roomId, fresh);
+    const inserted = await insertFresh(sql, roomId, fresh);
     if (inserted.length === 0) throw new AppError('ROOM_NOT_FOUND');
     for (const row of inserted) existing.set(dedupeKey(row.senderIdentity, row.clientId), row);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // A concurrent retry (maybe on another instance) stored one of these meanwhile.
     if (fresh.length === 1) {
-      for (const [key, row] of await findExisting(db, roomId, fresh)) existing.set(key, row);
+      for (const [key, row] of await findExisting(sql, roomId, fresh)) existing.set(key, row);
     } else {
       for (const d of fresh)
-        for (const [key, row] of await storeDeduplicated(db, roomId, [d])) existing.set(key, row);
+        for (const [key, row] of await storeDeduplicated(sql, roomId, [d])) existing.set(key, row);
     }
   }
   return existing;

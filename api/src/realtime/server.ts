@@ -1,8 +1,10 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { Server } from 'socket.io';
-import { ChatWriter } from '../chat/chat-writer';
+import { ChatWriter, type TChatWriterOptions } from '../chat/chat-writer';
+import { pgSql } from '../chat/sql';
 import type { Db } from '../db/client';
 import type { TEnv } from '../env';
 import type { Logger } from '../logger';
@@ -30,6 +32,8 @@ export interface TRealtimeDeps {
   recorder?: Recorder;
   /** Per-connection rate limits (the benchmark raises them; production keeps the defaults). */
   limits?: TConnectionLimits;
+  /** Group-commit tuning of the chat writer. */
+  chatWriter?: TChatWriterOptions;
   /** Prefix of every Redis key and stream, so separate deployments (or test runs) can share a Redis. */
   redisPrefix?: string;
 }
@@ -85,7 +89,13 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     store = new MemoryPresenceStore();
   }
 
-  const writer = new ChatWriter(db, logger);
+  // The chat hot path gets its own small pool (one connection per in-flight group commit + 1).
+  const chatPool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: (deps.chatWriter?.maxInFlight ?? 4) + 1,
+  });
+  chatPool.on('error', (error) => logger.warn({ err: error }, 'chat pool error'));
+  const writer = new ChatWriter(pgSql(chatPool), logger, deps.chatWriter);
   ctx = {
     io,
     env,
@@ -153,6 +163,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
         io.close(() => resolve());
       });
       await store.close();
+      await chatPool.end();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
