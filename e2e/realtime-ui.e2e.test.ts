@@ -162,6 +162,8 @@ describe('meeting realtime UI', () => {
     await sendChat(guest, offlineText);
     expect(await messages(guest, offlineText).getAttribute('data-state')).toBe('pending');
     await saveScreenshot(guest, 'realtime-offline-phone');
+    // The host sees the guest as reconnecting (the grace period), not gone.
+    await expect.poll(() => guestRow.getAttribute('data-state'), { timeout: 10_000 }).toBe('reconnecting');
     await guest.context().setOffline(false);
     const onlineAt = Date.now();
     await expect
@@ -170,6 +172,7 @@ describe('meeting realtime UI', () => {
     const sentAfterMs = Date.now() - onlineAt;
     await expect.poll(() => messages(host, offlineText).count(), { timeout: 10_000 }).toBe(1);
     await guest.getByTestId('realtime-banner').waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => guestRow.getAttribute('data-state'), { timeout: 10_000 }).toBe('present');
     // Still exactly one on both sides after everything settled (no late duplicate).
     await host.waitForTimeout(1_000);
     expect(await messages(host, offlineText).count()).toBe(1);
