@@ -13,6 +13,21 @@ import type { z } from 'zod';
 import { type TChatMessage, type TChatPage, ZChatHistory, ZChatSend } from '../chat/schemas';
 import type { ErrorCode } from '../errors';
 import { ZHandLower, ZHandRaise } from '../hands/schemas';
+import {
+  type THostActionResult,
+  type TLobbyAdmission,
+  type TLobbyEntry,
+  type TModeratorView,
+  type TRoomState,
+  ZHostAskUnmute,
+  ZHostEmpty,
+  ZHostLobby,
+  ZHostMute,
+  ZHostMuteAll,
+  ZHostRemove,
+  ZHostSetRole,
+  ZLobbyDecision,
+} from '../moderation/host-events';
 import type { THandQueue, TParticipant, TPresenceSync, TPresenceUpdate } from '../presence/schemas';
 import { ZTypingStart, ZTypingStop } from '../presence/schemas';
 import { type TReaction, ZReactionSend } from '../reactions/schemas';
@@ -23,11 +38,16 @@ export type {
   TChatMessage,
   TChatPage,
   THandQueue,
+  THostActionResult,
+  TLobbyAdmission,
+  TLobbyEntry,
+  TModeratorView,
   TParticipant,
   TPresenceSync,
   TPresenceUpdate,
   TReaction,
   TRecordingState,
+  TRoomState,
 };
 
 /** The public error shape of acks and of `connect_error.data`. */
@@ -60,6 +80,28 @@ export const CLIENT_EVENT_SCHEMAS = {
   'recording:start': ZRecordingStart,
   /** Stop the active recording (canRecord only); ack = the new state. */
   'recording:stop': ZRecordingStop,
+  /** Hosts only (else FORBIDDEN): mute a participant's microphone and/or camera; they are told who did it. */
+  'moderation:mute': ZHostMute,
+  /** Hosts only: mute everyone except hosts (default: microphones). */
+  'moderation:mute-all': ZHostMuteAll,
+  /** Hosts only: prompt a participant to unmute (nothing is unmuted remotely). */
+  'moderation:ask-unmute': ZHostAskUnmute,
+  /** Hosts only: remove from LiveKit and the realtime service; refused for the rest of the meeting. */
+  'moderation:remove': ZHostRemove,
+  /** Hosts only: lock the room (no new non-host joins; people inside stay). */
+  'moderation:lock': ZHostEmpty,
+  /** Hosts only: unlock the room. */
+  'moderation:unlock': ZHostEmpty,
+  /** Hosts only: turn the lobby on or off. */
+  'moderation:lobby': ZHostLobby,
+  /** Hosts only: end the meeting for everyone (`room:ended`, then everyone is disconnected). */
+  'moderation:end': ZHostEmpty,
+  /** Hosts only: change a participant's role, applied live (LiveKit permissions and realtime). */
+  'moderation:set-role': ZHostSetRole,
+  /** Hosts only: let one waiting person (or all) in; ack.count = how many. */
+  'lobby:admit': ZLobbyDecision,
+  /** Hosts only: turn one waiting person (or all) away; ack.count = how many. */
+  'lobby:deny': ZLobbyDecision,
 } as const;
 
 export type TClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -75,6 +117,17 @@ export interface ClientEventResults {
   'reaction:send': TReaction;
   'recording:start': TRecordingState;
   'recording:stop': TRecordingState;
+  'moderation:mute': THostActionResult;
+  'moderation:mute-all': THostActionResult;
+  'moderation:ask-unmute': THostActionResult;
+  'moderation:remove': THostActionResult;
+  'moderation:lock': THostActionResult;
+  'moderation:unlock': THostActionResult;
+  'moderation:lobby': THostActionResult;
+  'moderation:end': THostActionResult;
+  'moderation:set-role': THostActionResult;
+  'lobby:admit': THostActionResult;
+  'lobby:deny': THostActionResult;
 }
 
 export type TClientPayload<E extends TClientEventName> = z.input<(typeof CLIENT_EVENT_SCHEMAS)[E]>;
@@ -102,6 +155,24 @@ export interface ServerToClientEvents {
    * show "reconnecting" meanwhile; they need not act.
    */
   'server:draining': (payload: { reconnectInMs: number }) => void;
+  /** The room's lock and lobby settings: on connect and on every change. */
+  'room:state': (state: TRoomState) => void;
+  /** A host ended the meeting; the server disconnects everyone right after. */
+  'room:ended': (payload: { by: TModeratorView }) => void;
+  /** To the participant: a host muted their microphone and/or camera. */
+  'moderation:muted': (payload: { by: TModeratorView; audio: boolean; video: boolean }) => void;
+  /** To the participant: a host asks them to unmute (they decide). */
+  'moderation:unmute-requested': (payload: { by: TModeratorView; audio: boolean; video: boolean }) => void;
+  /** To the participant: a host removed them; the server disconnects them right after. */
+  'moderation:removed': (payload: { by: TModeratorView }) => void;
+  /** To everyone: a participant's role changed (already applied to their connections). */
+  'moderation:role': (payload: { identity: string; role: TParticipant['role']; by: TModeratorView }) => void;
+  /** To hosts: who is waiting in the lobby (on connect, on every knock, admission, denial, leave). */
+  'lobby:update': (payload: { waiting: TLobbyEntry[] }) => void;
+  /** To a waiting browser: let in; join with this token (no reload needed). */
+  'lobby:admitted': (admission: TLobbyAdmission) => void;
+  /** To a waiting browser: a host turned them away; the server disconnects them right after. */
+  'lobby:denied': (payload: { by: TModeratorView }) => void;
 }
 
 export const SERVER_EVENT_NAMES = [
@@ -111,6 +182,15 @@ export const SERVER_EVENT_NAMES = [
   'reaction',
   'recording:state',
   'server:draining',
+  'room:state',
+  'room:ended',
+  'moderation:muted',
+  'moderation:unmute-requested',
+  'moderation:removed',
+  'moderation:role',
+  'lobby:update',
+  'lobby:admitted',
+  'lobby:denied',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 export const CLIENT_EVENT_NAMES = Object.keys(CLIENT_EVENT_SCHEMAS) as TClientEventName[];
@@ -122,15 +202,18 @@ const clientNamesExact: Exact<TClientEventName, keyof ClientEventResults> = true
 void serverNamesExact;
 void clientNamesExact;
 
-/** Between realtime instances (unused so far: presence lives in Redis, broadcasts go through the adapter). */
-// biome-ignore lint/complexity/noBannedTypes: Socket.IO wants an events map; none are defined yet.
-export type InterServerEvents = {};
+/** Between realtime instances (presence lives in Redis, broadcasts go through the adapter). */
+export interface InterServerEvents {
+  /** A host changed `identity`'s role: every instance updates its own sockets of that identity. */
+  'moderation:apply-role': (payload: { room: string; identity: string; role: TParticipant['role'] }) => void;
+}
 
 /** Errors a handshake can fail with, in `connect_error.data.code`. */
 export const HANDSHAKE_ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'ROOM_NOT_FOUND',
+  'ROOM_LOCKED',
 ] as const satisfies readonly ErrorCode[];
 
 /** Socket.IO options both sides agree on. */

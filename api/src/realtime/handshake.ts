@@ -1,5 +1,7 @@
 import type { ExtendedError } from 'socket.io';
 import { AppError, toPublicError } from '../errors';
+import { verifyLobbyTicket } from '../lobby/lobby-ticket';
+import { assertNotRemoved } from '../moderation/room-members';
 import type { TConnectionLimits } from '../rate-limit/token-bucket';
 import { ConnectionLimiter } from '../rate-limit/token-bucket';
 import { verifyJoinToken } from '../tokens/issue-join-token';
@@ -11,8 +13,9 @@ function refuse(error: unknown): ExtendedError {
 }
 
 /**
- * The handshake: Origin allowlist, LiveKit token, room lookup. Room, identity and role come only
- * from the verified token. Requests without an Origin header (bots, server-side clients, tests)
+ * The handshake: Origin allowlist, LiveKit token (or a lobby ticket: `auth: { lobbyTicket }`),
+ * room lookup, host decisions (removed → FORBIDDEN; role changed → the new role; locked room →
+ * ROOM_LOCKED for non-hosts not already inside). Room and identity come only from the verified token. Requests without an Origin header (bots, server-side clients, tests)
  * pass the origin check — a browser always sends one — but still need a valid token.
  * Failures reach the client as `connect_error` with `data: { code, message }`.
  */
@@ -26,14 +29,46 @@ export function createHandshake(ctx: TRealtimeContext, limits: TConnectionLimits
       return;
     }
     const token: unknown = socket.handshake.auth?.token;
-    if (typeof token !== 'string' || token.length === 0 || token.length > 8192) {
+    const lobbyTicket: unknown = socket.handshake.auth?.lobbyTicket;
+    const credential = typeof token === 'string' ? token : lobbyTicket;
+    if (typeof credential !== 'string' || credential.length === 0 || credential.length > 8192) {
       next(refuse(new AppError('UNAUTHENTICATED', 'An access token is required.')));
       return;
     }
     (async () => {
+      if (typeof token !== 'string') {
+        // Lobby: no room access at all, only a place in the waiting list.
+        const ticket = await verifyLobbyTicket(keys, credential);
+        const room = await ctx.db.room.findUnique({ where: { slug: ticket.room }, select: { id: true } });
+        if (!room) throw new AppError('ROOM_NOT_FOUND');
+        await assertNotRemoved(ctx.db, room.id, ticket.identity);
+        socket.data.join = {
+          room: ticket.room,
+          identity: ticket.identity,
+          name: ticket.name,
+          role: 'viewer',
+          expiresAt: ticket.expiresAt,
+        };
+        socket.data.lobby = { name: ticket.name, since: Date.now() };
+        socket.data.roomId = room.id;
+        socket.data.limiter = new ConnectionLimiter(limits);
+        return;
+      }
       const join = await verifyJoinToken(keys, token);
-      const room = await ctx.db.room.findUnique({ where: { slug: join.room }, select: { id: true } });
+      const room = await ctx.db.room.findUnique({
+        where: { slug: join.room },
+        select: { id: true, locked: true },
+      });
       if (!room) throw new AppError('ROOM_NOT_FOUND');
+      // Removed by a host: the old token no longer opens the room for this meeting.
+      const decision = await assertNotRemoved(ctx.db, room.id, join.identity);
+      // A role a host set during the meeting wins over the one in the (older) token.
+      if (decision.role) join.role = decision.role;
+      if (room.locked && join.role !== 'host') {
+        // Locked: nobody new; people already inside (reconnecting, another tab) stay.
+        const present = await ctx.store.list(join.room, Date.now());
+        if (!present.some((p) => p.identity === join.identity)) throw new AppError('ROOM_LOCKED');
+      }
       socket.data.join = join;
       socket.data.roomId = room.id;
       socket.data.limiter = new ConnectionLimiter(limits);

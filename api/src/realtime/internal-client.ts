@@ -1,5 +1,6 @@
 import type { TChatMessage, TSystemMessage } from '../chat/schemas';
 import { AppError, ERROR_CATALOG, type ErrorCode } from '../errors';
+import type { TModerationNotice } from '../moderation/schemas';
 import { internalBearer } from './internal-auth';
 
 export interface TInternalClientConfig {
@@ -35,6 +36,17 @@ export function notifyParticipantLeft(
     `/internal/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(identity)}/left`,
     {},
   );
+}
+
+/**
+ * For the moderation domain outside the realtime server (admin dashboard, REST): the realtime
+ * server applies the notice to live connections and answers how many sockets it concerned.
+ */
+export function notifyModeration(
+  config: TInternalClientConfig,
+  notice: TModerationNotice,
+): Promise<{ sockets: number }> {
+  return post(config, `/internal/rooms/${encodeURIComponent(notice.room)}/moderation`, notice);
 }
 
 async function post<T>(config: TInternalClientConfig, path: string, body: unknown): Promise<T> {

@@ -2,13 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZSystemMessage } from '../chat/schemas';
 import { sendSystemMessage } from '../chat/send-message';
 import { AppError, httpStatusFor, isAppError, toPublicError } from '../errors';
+import { ZModerationNotice } from '../moderation/schemas';
 import { markParticipantLeftFromLivekit } from '../presence/track-presence';
 import { isInternalBearer } from './internal-auth';
+import { applyModerationNotice } from './moderation-notices';
 import { channelOf, type TRealtimeContext } from './types';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MESSAGE_ROUTE = /^\/internal\/rooms\/([^/]+)\/messages$/;
 const LEFT_ROUTE = /^\/internal\/rooms\/([^/]+)\/participants\/([^/]+)\/left$/;
+const MODERATION_ROUTE = /^\/internal\/rooms\/([^/]+)\/moderation$/;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
@@ -38,7 +41,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /**
  * Plain HTTP routes next to Socket.IO: `/healthz`; `POST /internal/rooms/{room}/messages`
  * (system message: stored, then broadcast); `POST /internal/rooms/{room}/participants/{identity}/left`
- * (LiveKit says they left: end a socket-less participant's presence now). Both need the internal bearer.
+ * (LiveKit says they left: end a socket-less participant's presence now);
+ * `POST /internal/rooms/{room}/moderation` (a moderation notice from another process: tell, update
+ * roles, disconnect, admit; answers `{ sockets }`). All need the internal bearer.
  */
 export function createHttpHandler(ctx: () => TRealtimeContext) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -49,7 +54,8 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     }
     const message = MESSAGE_ROUTE.exec(path);
     const left = LEFT_ROUTE.exec(path);
-    if (!message && !left) {
+    const moderation = MODERATION_ROUTE.exec(path);
+    if (!message && !left && !moderation) {
       sendError(res, new AppError('NOT_FOUND'));
       return;
     }
@@ -61,6 +67,14 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     (async () => {
       if (!isInternalBearer(c.env.LIVEKIT_API_SECRET, req.headers.authorization))
         throw new AppError('UNAUTHENTICATED');
+      if (moderation) {
+        const parsed = ZModerationNotice.safeParse(await readJson(req));
+        const slug = decodeURIComponent(moderation[1]!);
+        if (!parsed.success || parsed.data.room !== slug)
+          throw new AppError('VALIDATION_FAILED', parsed.error?.issues[0]?.message ?? 'room mismatch');
+        send(res, 200, await applyModerationNotice(c, parsed.data));
+        return;
+      }
       if (left) {
         const [room, identity] = [decodeURIComponent(left[1]!), decodeURIComponent(left[2]!)];
         const updates = await markParticipantLeftFromLivekit(c.store, room, identity);

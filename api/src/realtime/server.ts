@@ -7,7 +7,9 @@ import { ChatWriter, type TChatWriterOptions } from '../chat/chat-writer';
 import { pgSql } from '../chat/sql';
 import type { Db } from '../db/client';
 import type { TEnv } from '../env';
+import { createRoomAdmin } from '../livekit/room-admin';
 import type { Logger } from '../logger';
+import { createModerationControls } from '../moderation/livekit-controls';
 import { MemoryPresenceStore } from '../presence/memory-store';
 import { RedisPresenceStore } from '../presence/redis-store';
 import type { PresenceStore } from '../presence/store';
@@ -17,11 +19,14 @@ import { immediateRecorder, type Recorder } from '../recording/recorder';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from './contract';
 import { registerChatHandlers } from './handlers/chat';
 import { registerHandHandlers } from './handlers/hands';
+import { registerLobbyHostHandlers, registerLobbyWaiter } from './handlers/lobby';
+import { registerModerationHandlers } from './handlers/moderation';
 import { trackPresence } from './handlers/presence';
 import { registerReactionHandlers } from './handlers/reactions';
 import { registerRecordingHandlers } from './handlers/recording';
 import { createHandshake } from './handshake';
 import { createHttpHandler } from './internal-http';
+import { applyModerationNotice, applyRoleLocally, identityChannelOf } from './moderation-notices';
 import { channelOf, type SocketData, type TIo, type TRealtimeContext } from './types';
 
 export interface TRealtimeDeps {
@@ -96,6 +101,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   });
   chatPool.on('error', (error) => logger.warn({ err: error }, 'chat pool error'));
   const writer = new ChatWriter(pgSql(chatPool), logger, deps.chatWriter);
+  const livekitKeys = { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
   ctx = {
     io,
     env,
@@ -109,19 +115,45 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       recorder: deps.recorder ?? immediateRecorder,
       publish: (room, state) => io.to(channelOf(room)).emit('recording:state', state),
     },
+    moderation: {
+      db,
+      roomAdmin: createRoomAdmin(env.LIVEKIT_URL, livekitKeys),
+      controls: createModerationControls(env.LIVEKIT_URL, livekitKeys),
+      notifier: { notify: (notice) => applyModerationNotice(ctx!, notice) },
+    },
   };
   const context = ctx;
+  // Role changes made through another instance reach this one's sockets.
+  io.on('moderation:apply-role', ({ room, identity, role }) =>
+    applyRoleLocally(context, room, identity, role),
+  );
 
   io.use(createHandshake(context, deps.limits ?? DEFAULT_CONNECTION_LIMITS));
 
   const pendingDisconnects = new Set<Promise<void>>();
   io.on('connection', (socket) => {
+    if (socket.data.lobby) {
+      // Waiting in the lobby: no room handlers at all, only a place in the list.
+      const onLobbyDisconnect = registerLobbyWaiter(context, socket);
+      socket.on('disconnect', () => {
+        onLobbyDisconnect().catch((error: unknown) => logger.warn({ err: error }, 'lobby leave failed'));
+      });
+      return;
+    }
+    const { room, identity } = socket.data.join;
+    void socket.join(identityChannelOf(room, identity));
     // Handlers first (synchronously), so no event sent right after connecting is lost.
+    registerModerationHandlers(context, socket);
+    registerLobbyHostHandlers(context, socket);
     registerChatHandlers(context, socket);
     registerHandHandlers(context, socket);
     registerReactionHandlers(context, socket);
     registerRecordingHandlers(context, socket);
     const onDisconnect = trackPresence(context, socket);
+    db.room
+      .findUnique({ where: { id: socket.data.roomId }, select: { locked: true, lobbyEnabled: true } })
+      .then((r) => r && socket.emit('room:state', { locked: r.locked, lobbyEnabled: r.lobbyEnabled }))
+      .catch((error: unknown) => logger.warn({ err: error }, 'room state failed'));
     socket.on('disconnect', () => {
       const done = onDisconnect()
         .catch((error: unknown) => logger.error({ err: error }, 'presence disconnect failed'))

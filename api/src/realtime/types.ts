@@ -3,6 +3,7 @@ import type { ChatWriter } from '../chat/chat-writer';
 import type { Db } from '../db/client';
 import type { TEnv } from '../env';
 import type { Logger } from '../logger';
+import type { TModerationDeps } from '../moderation/moderate-room';
 import type { PresenceStore } from '../presence/store';
 import type { ConnectionLimiter } from '../rate-limit/token-bucket';
 import type { TRecordingDeps } from '../recording/control-recording';
@@ -15,6 +16,11 @@ export interface SocketData {
   /** Room.id of join.room. */
   roomId: string;
   limiter: ConnectionLimiter;
+  /**
+   * Set for a browser waiting in the lobby (handshake with a lobby ticket): such a socket is only
+   * in the lobby channels and has no event handlers; `join` then carries role `viewer`.
+   */
+  lobby?: { name: string; since: number };
 }
 
 export type TIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -29,6 +35,8 @@ export interface TRealtimeContext {
   store: PresenceStore;
   writer: ChatWriter;
   recording: TRecordingDeps;
+  /** The moderation domain (host controls); its notifier is this server, in-process. */
+  moderation: TModerationDeps;
 }
 
 /** The Socket.IO room of a meeting room (prefixed so it can never collide with a socket id). */

@@ -1,5 +1,7 @@
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import { issueLobbyTicket } from '../lobby/lobby-ticket';
+import { assertNotRemoved } from '../moderation/room-members';
 import { issueJoinToken, type TJoinToken, type TLivekitKeys } from '../tokens/issue-join-token';
 import type { TRole } from '../tokens/policy';
 import { findRoomBySlug, insertRoom, type TRoomRecord } from './repository';
@@ -50,22 +52,54 @@ export function roleForSession(room: TRoomRecord, sessionHash: string): TRole {
 }
 
 export interface TJoinResult extends TJoinToken {
+  state: 'joined';
   room: string;
   identity: string;
   name: string;
   role: TRole;
 }
 
-/** Issues (or refreshes) a browser's join token for a room, creating the room on first visit. */
+/** The room has a lobby: the browser waits with a lobby ticket until a host lets it in. */
+export interface TLobbyResult {
+  state: 'waiting';
+  lobbyTicket: string;
+  expiresAt: string;
+  room: string;
+  identity: string;
+  name: string;
+}
+
+/**
+ * Issues (or refreshes) a browser's join token for a room, creating the room on first visit.
+ * Refuses identities a host removed from this meeting (FORBIDDEN) and non-hosts of a locked room
+ * (ROOM_LOCKED); with the lobby on, a non-host not yet admitted gets a lobby ticket instead.
+ * A role a host gave this identity during the meeting wins over the session's.
+ */
 export async function joinRoomAsBrowser(
   db: Db,
   keys: TLivekitKeys,
   input: { slug: string; sessionHash: string; displayName: string; ttlSeconds: number },
-): Promise<TJoinResult> {
+): Promise<TJoinResult | TLobbyResult> {
   const room = await getOrCreateRoom(db, input.slug, input.sessionHash);
-  const role = roleForSession(room, input.sessionHash);
-  if (room.locked && role !== 'host') throw new AppError('ROOM_LOCKED');
   const identity = identityForSession(input.sessionHash);
+  const decision = await assertNotRemoved(db, room.id, identity);
+  const role = decision.role ?? roleForSession(room, input.sessionHash);
+  if (room.locked && role !== 'host') throw new AppError('ROOM_LOCKED');
+  if (room.lobbyEnabled && role !== 'host' && !decision.isAdmitted) {
+    const { ticket, expiresAt } = await issueLobbyTicket(keys, {
+      room: room.slug,
+      identity,
+      name: input.displayName,
+    });
+    return {
+      state: 'waiting',
+      lobbyTicket: ticket,
+      expiresAt,
+      room: room.slug,
+      identity,
+      name: input.displayName,
+    };
+  }
   const token = await issueJoinToken(keys, {
     room: room.slug,
     identity,
@@ -73,7 +107,7 @@ export async function joinRoomAsBrowser(
     role,
     ttlSeconds: input.ttlSeconds,
   });
-  return { ...token, room: room.slug, identity, name: input.displayName, role };
+  return { state: 'joined', ...token, room: room.slug, identity, name: input.displayName, role };
 }
 
 /** A stable, non-reversible participant identity for a browser session. */
