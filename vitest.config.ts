@@ -28,6 +28,20 @@ export default defineConfig({
           testTimeout: 30_000,
         },
       },
+      // The cluster chaos test (~4 min, starts its own 9-process cluster): only `npm run test:cluster`.
+      ...(process.env.CONVENE_CLUSTER_TEST
+        ? [
+            {
+              test: {
+                name: 'cluster',
+                include: ['e2e/cluster/**/*.test.ts'],
+                testTimeout: 300_000,
+                hookTimeout: 240_000,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
       {
         test: {
           name: 'e2e',

@@ -9,7 +9,9 @@
 //   prefix is the instance id (`<instance>.<random>`), and is pinned to that instance. No cookie,
 //   no ip_hash: clients behind one NAT still spread, and a drained instance's sessions fail over.
 // - A draining realtime instance answers new sessions 503: `proxy_next_upstream http_503` retries
-//   them on another instance, and `max_fails` keeps it out of rotation meanwhile.
+//   them on another instance. The pool never marks an instance down (`max_fails=0`): a refused
+//   connection or a 503 costs one local retry, whereas a marked-down pair (one restarting, one
+//   draining) would answer 502 "no live upstreams" for fail_timeout.
 // - LiveKit signalling (/rtc, WebSocket) and its API (/twirp) go to any node: nodes share Redis
 //   and forward signalling to the node hosting the room. Media (UDP/TCP) goes to nodes directly.
 // - Web: round robin; `proxy_buffering off` on /api/ so streamed (SSE) responses are not held.
@@ -93,7 +95,7 @@ export function renderNginxConfig(t: TNginxTopology): string {
   add('  # New Socket.IO sessions: the least busy instance that is not failing or draining.');
   add('  upstream realtime {');
   add('    least_conn;');
-  for (const r of t.realtime) add(`    server ${r.address} max_fails=1 fail_timeout=5s;`);
+  for (const r of t.realtime) add(`    server ${r.address} max_fails=0;`);
   add('  }');
   for (const r of t.realtime) {
     add(`  upstream ${upstreamName(r.id)} {`);

@@ -24,6 +24,7 @@ import { registerModerationHandlers } from './handlers/moderation';
 import { trackPresence } from './handlers/presence';
 import { registerReactionHandlers } from './handlers/reactions';
 import { registerRecordingHandlers } from './handlers/recording';
+import { rebuildLocalPresence } from './rebuild-presence';
 import { createHandshake } from './handshake';
 import { createHttpHandler } from './internal-http';
 import { applyModerationNotice, applyRoleLocally, identityChannelOf } from './moderation-notices';
@@ -123,6 +124,18 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     },
   };
   const context = ctx;
+  // After a Redis restart (presence is not persisted) put this instance's sockets back.
+  let redisWasReady = false;
+  redis?.on('ready', () => {
+    if (!redisWasReady) {
+      redisWasReady = true;
+      return;
+    }
+    rebuildLocalPresence(context).then(
+      (count) => logger.warn({ count }, 'redis reconnected: presence re-registered'),
+      (error: unknown) => logger.error({ err: error }, 'presence rebuild failed'),
+    );
+  });
   // Role changes made through another instance reach this one's sockets.
   io.on('moderation:apply-role', ({ room, identity, role }) =>
     applyRoleLocally(context, room, identity, role),

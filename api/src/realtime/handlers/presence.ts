@@ -19,7 +19,9 @@ export function trackPresence(ctx: TRealtimeContext, socket: TSocket): () => Pro
     socket.emit('recording:state', await getRecordingState(ctx.db, roomId));
   })().catch((error: unknown) => {
     log.error({ err: error, room: join.room }, 'presence connect failed');
-    socket.disconnect(true);
+    // Usually Redis is briefly unreachable: drop the transport (the client reconnects and tries
+    // again) rather than `disconnect(true)`, which clients treat as a kick and never retry.
+    socket.conn.close();
   });
 
   return async () => {

@@ -292,7 +292,18 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
     // Manager keeps its URL privately; pointing it elsewhere lets a client fail over between instances.
     (socket.io as unknown as { uri: string }).uri = url;
   });
-  socket.on('chat:message', (message: TChatMessage) => setLog(mergeStored(log, [message], selfIdentity())));
+  let repairing = false;
+  socket.on('chat:message', (message: TChatMessage) => {
+    setLog(mergeStored(log, [message], selfIdentity()));
+    // A broadcast lost between instances (e.g. while Redis restarted) leaves a hole below this
+    // seq: fetch it by seq now instead of waiting for the next reconnect.
+    if (!repairing && log.contiguousSeq !== null && message.seq > log.contiguousSeq + 1) {
+      repairing = true;
+      void resume().finally(() => {
+        repairing = false;
+      });
+    }
+  });
   socket.on('presence:sync', (sync) => {
     set({ self: sync.self, participants: sync.participants, hands: sync.hands });
     // Messages stored before we knew our identity may include our pending ones.
