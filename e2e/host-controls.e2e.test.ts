@@ -1,0 +1,129 @@
+// Host controls in real Chromium against the real platform: the lobby (knock, admit without a
+// reload, deny), removal and end-for-all screens. Three tabs at most; the waiting ones do no WebRTC.
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
+
+const VIEWPORT = { width: 1100, height: 760 };
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => {});
+  await browser?.close();
+});
+
+async function openPage(): Promise<Page> {
+  const context = await newMediaContext(browser, VIEWPORT);
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
+  page.on('dialog', (dialog) => void dialog.accept());
+  return page;
+}
+
+const cameraTile = (identity: string) =>
+  `[data-testid="participant-tile"][data-identity="${identity}"][data-source="camera"]`;
+const decoding = (sel: string) => `(() => {
+  const v = document.querySelector(${JSON.stringify(`${sel} video`)});
+  return !!v && v.videoWidth > 0 && v.readyState >= 2;
+})()`;
+
+async function fillPreJoin(page: Page, name: string) {
+  await page.getByTestId('display-name').waitFor({ timeout: 30_000 });
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+}
+
+async function ownIdentity(page: Page): Promise<string> {
+  const own = page
+    .locator('[data-testid="participant-tile"][data-local="true"][data-identity^="p-"]')
+    .first();
+  await own.waitFor({ timeout: 30_000 });
+  return (await own.getAttribute('data-identity'))!;
+}
+
+describe('host controls', () => {
+  test('lobby: a guest waits, is admitted without reload and seen within 3 s; another is denied; removal and end screens', async () => {
+    const host = await openPage();
+    await host.goto('/');
+    await host.getByTestId('new-meeting').click();
+    await host.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
+    const slug = new URL(host.url()).pathname.split('/').pop()!;
+    await fillPreJoin(host, 'Hana Host');
+    const hostIdentity = await ownIdentity(host);
+    await expect.poll(() => host.getByTestId('my-role').textContent()).toBe('Host');
+
+    // The host turns the lobby on from the room menu.
+    await host.getByTestId('host-menu-toggle').click();
+    await host.getByTestId('host-lobby').click();
+    await expect.poll(() => host.getByTestId('host-lobby').getAttribute('data-enabled')).toBe('true');
+
+    // Guest: pre-join, then "Waiting to be let in" (no LiveKit connection, no tiles).
+    const guest = await openPage();
+    await guest.goto(`/r/${slug}`);
+    const guestPageLoads: string[] = [];
+    guest.on('load', () => guestPageLoads.push(guest.url()));
+    await fillPreJoin(guest, 'Gus Guest');
+    await guest.locator('[data-testid="lobby-screen"][data-state="waiting"]').waitFor({ timeout: 15_000 });
+    expect(await guest.locator('[data-testid="participant-tile"]').count()).toBe(0);
+
+    // The host gets the knock with the name and the count.
+    const knock = host.getByTestId('lobby-knock');
+    await knock.waitFor({ timeout: 10_000 });
+    expect(await knock.getAttribute('data-count')).toBe('1');
+    expect(await knock.textContent()).toContain('Gus Guest');
+    await saveScreenshot(host, 'host-knock');
+
+    const admittedAt = Date.now();
+    await host
+      .locator('[data-testid="lobby-entry"][data-name="Gus Guest"] [data-testid="lobby-admit"]')
+      .click();
+    const guestIdentity = await ownIdentity(guest);
+    await Promise.all([
+      guest.waitForFunction(decoding(cameraTile(hostIdentity)), undefined, { timeout: 3_000 }),
+      host.waitForFunction(decoding(cameraTile(guestIdentity)), undefined, { timeout: 3_000 }),
+    ]);
+    const seenMs = Date.now() - admittedAt;
+    console.log(`[host-controls] admitted → both see each other in ${seenMs} ms`);
+    expect(seenMs).toBeLessThan(3_000);
+    expect(guestPageLoads).toEqual([]); // no reload
+    expect(await host.getByTestId('lobby-knock').count()).toBe(0);
+
+    // A third person is denied and told so.
+    const denied = await openPage();
+    await denied.goto(`/r/${slug}`);
+    await fillPreJoin(denied, 'Dee Denied');
+    await denied.locator('[data-testid="lobby-screen"][data-state="waiting"]').waitFor({ timeout: 15_000 });
+    await host
+      .locator('[data-testid="lobby-entry"][data-name="Dee Denied"] [data-testid="lobby-deny"]')
+      .click();
+    await denied.getByTestId('lobby-denied').waitFor({ timeout: 5_000 });
+    await saveScreenshot(denied, 'lobby-denied');
+    await denied.context().close();
+
+    // Removal: the guest's browser leaves within 2 s and says why.
+    const row = host.locator(`[data-testid="host-participant"][data-identity="${guestIdentity}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    const removedAt = Date.now();
+    await row.getByTestId('host-remove').click();
+    await guest.locator('[data-testid="moderation-screen"][data-kind="removed"]').waitFor({ timeout: 2_000 });
+    expect(Date.now() - removedAt).toBeLessThan(2_000);
+    expect(await guest.locator('[data-testid="participant-tile"]').count()).toBe(0);
+    await saveScreenshot(guest, 'removed');
+    // Trying again from the start page: refused for this meeting.
+    await guest.goto(`/r/${slug}`);
+    await fillPreJoin(guest, 'Gus Guest');
+    await guest.getByTestId('join-error').waitFor({ timeout: 10_000 });
+    expect(await guest.getByTestId('join-error').textContent()).toContain('removed');
+    await expect.poll(() => host.locator(cameraTile(guestIdentity)).count(), { timeout: 10_000 }).toBe(0);
+
+    // End for all.
+    await host.getByTestId('host-end').click();
+    await host.locator('[data-testid="moderation-screen"][data-kind="ended"]').waitFor({ timeout: 5_000 });
+    await saveScreenshot(host, 'ended');
+  });
+});
