@@ -24,10 +24,10 @@ import { registerModerationHandlers } from './handlers/moderation';
 import { trackPresence } from './handlers/presence';
 import { registerReactionHandlers } from './handlers/reactions';
 import { registerRecordingHandlers } from './handlers/recording';
-import { rebuildLocalPresence } from './rebuild-presence';
 import { createHandshake } from './handshake';
 import { createHttpHandler } from './internal-http';
 import { applyModerationNotice, applyRoleLocally, identityChannelOf } from './moderation-notices';
+import { rebuildLocalPresence } from './rebuild-presence';
 import { channelOf, type SocketData, type TIo, type TRealtimeContext } from './types';
 
 export interface TRealtimeDeps {
