@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { getWebhookEndpointOrThrow } from './endpoints';
+import { notifyOutbox } from './enqueue';
 
 const DELIVERY_INCLUDE = {
   event: { select: { type: true } },
@@ -42,8 +43,10 @@ export async function replayDelivery(
   if (!original) throw new AppError('NOT_FOUND', 'No such delivery for this endpoint.');
   if (endpoint.state !== 'enabled')
     throw new AppError('CONFLICT', 'The endpoint is disabled; enable it first.');
-  return db.webhookDelivery.create({
+  const replay = await db.webhookDelivery.create({
     data: { endpointId, eventId: original.eventId, replayOfId: original.id },
     include: DELIVERY_INCLUDE,
   });
+  await notifyOutbox(db);
+  return replay;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
-import { newMessageId } from './enqueue';
+import { newMessageId, notifyOutbox } from './enqueue';
 import {
   DEFAULT_EVENT_TYPES,
   TEST_EVENT_TYPE,
@@ -110,7 +110,9 @@ export async function sendTestWebhook(db: Db, id: string): Promise<{ eventId: st
     await tx.webhookEvent.create({
       data: { id: eventId, type: TEST_EVENT_TYPE, payload: envelope as object },
     });
-    return tx.webhookDelivery.create({ data: { endpointId: id, eventId } });
+    const created = await tx.webhookDelivery.create({ data: { endpointId: id, eventId } });
+    await notifyOutbox(tx);
+    return created;
   });
   return { eventId, deliveryId: delivery.id };
 }

@@ -3,7 +3,15 @@ import type { Db } from '../db/client';
 import type { TWebhookEnvelope, TWebhookEventType } from './events';
 
 /** Works with the client or an interactive transaction (`db.$transaction(async (tx) => …)`). */
-export type TOutboxTx = Pick<Db, 'webhookEvent' | 'webhookEndpoint' | 'webhookDelivery'>;
+export type TOutboxTx = Pick<Db, 'webhookEvent' | 'webhookEndpoint' | 'webhookDelivery' | '$executeRaw'>;
+
+/** Postgres channel the workers LISTEN on; NOTIFY is transactional, so it fires on commit only. */
+export const OUTBOX_CHANNEL = 'convene_webhook_outbox';
+
+/** Wakes idle workers now instead of at their next poll (delivered when the transaction commits). */
+export async function notifyOutbox(tx: Pick<Db, '$executeRaw'>): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+}
 
 export function newMessageId(): string {
   return `msg_${randomUUID().replaceAll('-', '')}`;
@@ -34,5 +42,6 @@ export async function enqueueDomainEvent(
   await tx.webhookDelivery.createMany({
     data: endpoints.map((endpoint) => ({ endpointId: endpoint.id, eventId: id })),
   });
+  await notifyOutbox(tx);
   return id;
 }

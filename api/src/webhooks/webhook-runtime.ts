@@ -30,5 +30,6 @@ export function createWebhookWorkerFromEnv(env: TEnv, db: Db, logger: Logger): T
     disableAfterMs: env.WEBHOOK_DISABLE_AFTER_MS,
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     pollMs: env.WEBHOOK_POLL_MS,
+    listenUrl: env.DATABASE_URL,
   });
 }

@@ -1,8 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import { OUTBOX_CHANNEL } from './enqueue';
 import { pruneWebhookData } from './prune';
 import { nextAttemptAt, shouldDisableEndpoint, type TRetryPolicy } from './retry-policy';
 import { decryptSecret } from './secrets';
@@ -22,6 +24,8 @@ export interface TWebhookWorkerOptions {
   batchSize?: number;
   /** How long a claim holds; defaults to the request timeout + 30 s. */
   leaseMs?: number;
+  /** When set, LISTEN for outbox notifications on this database so new events go out at once. */
+  listenUrl?: string;
 }
 
 export interface TWebhookWorker {
@@ -158,15 +162,55 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
     return ids.length;
   }
 
+  let listener: pg.Client | null = null;
+  let busy = false;
+  let wakeRequested = false;
+
+  /** A notification arrived: run now (or right after the current run). */
+  function wake() {
+    if (stopped) return;
+    if (busy) {
+      wakeRequested = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    schedule(0);
+  }
+
+  async function listen(url: string) {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', wake);
+    // Lost LISTEN connection: polling keeps working; try to listen again later.
+    client.on('error', (error) => {
+      log.warn({ err: error }, 'webhook outbox LISTEN connection lost; polling only');
+      listener = null;
+      setTimeout(() => !stopped && void listen(url).catch(() => undefined), 5_000).unref?.();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      listener = client;
+    } catch (error) {
+      log.warn({ err: error }, 'webhook outbox LISTEN unavailable; polling only');
+      await client.end().catch(() => undefined);
+    }
+  }
+
   function schedule(delayMs: number) {
     if (stopped) return;
     timer = setTimeout(() => {
+      busy = true;
       running = runOnce()
         .catch((error: unknown) => {
           log.error({ err: error }, 'webhook worker poll failed');
           return 0;
         })
-        .then((count) => schedule(count >= batchSize ? 0 : options.pollMs));
+        .then((count) => {
+          busy = false;
+          const again = count >= batchSize || wakeRequested;
+          wakeRequested = false;
+          schedule(again ? 0 : options.pollMs);
+        });
     }, delayMs);
     timer.unref?.();
   }
@@ -176,10 +220,12 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
       if (!stopped) return;
       stopped = false;
       schedule(0);
+      if (options.listenUrl) void listen(options.listenUrl);
     },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      await listener?.end().catch(() => undefined);
       await running;
     },
     runOnce,
