@@ -1,8 +1,14 @@
 // Host controls in real Chromium against the real platform: the lobby (knock, admit without a
 // reload, deny), removal and end-for-all screens. Three tabs at most; the waiting ones do no WebRTC.
+import { createDb } from '@convene/api/db/client';
+import { connectRaw, eventually, firstSync, request } from '@convene/api/realtime/testing';
+import { Room, RoomEvent } from '@livekit/rtc-node';
+import { RoomServiceClient } from 'livekit-server-sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
+import { testEnv } from './support/env';
+import { mintToken, uniqueRoom } from './support/tokens';
 
 const VIEWPORT = { width: 1100, height: 760 };
 let browser: Browser;
@@ -125,5 +131,56 @@ describe('host controls', () => {
     await host.getByTestId('host-end').click();
     await host.locator('[data-testid="moderation-screen"][data-kind="ended"]').waitFor({ timeout: 5_000 });
     await saveScreenshot(host, 'ended');
+  });
+
+  test('a removed participant reusing its old LiveKit token is put out again (webhook), and the realtime service refuses it', async () => {
+    const db = createDb(testEnv.databaseUrl, { poolSize: 2 });
+    const slug = uniqueRoom('removed-rejoin');
+    try {
+      await db.room.create({ data: { slug, displayName: slug } });
+      const oldToken = await mintToken(slug, 'bot-rex', 'participant', 'Rex');
+      const rex = new Room();
+      await rex.connect(testEnv.livekitUrl, oldToken, { autoSubscribe: false, dynacast: true });
+      const livekit = new RoomServiceClient(
+        testEnv.livekitUrl.replace(/^ws/, 'http'),
+        testEnv.livekitApiKey,
+        testEnv.livekitApiSecret,
+      );
+      await eventually(
+        async () => (await livekit.listParticipants(slug)).some((p) => p.identity === 'bot-rex'),
+        10_000,
+        'the bot listed by LiveKit',
+      );
+      const host = await connectRaw(testEnv.realtimeUrl, await mintToken(slug, 'host-hal', 'host', 'Hal'));
+      await firstSync(host);
+      const dropped = new Promise((resolve) => rex.once(RoomEvent.Disconnected, resolve));
+      const removed = await request(host, 'moderation:remove', { identity: 'bot-rex' });
+      expect(removed, JSON.stringify(removed)).toMatchObject({ ok: true });
+      await dropped;
+
+      // Back with the same token: LiveKit lets it in, the participant_joined webhook puts it out.
+      const again = new Room();
+      let outAt = 0;
+      again.once(RoomEvent.Disconnected, () => {
+        outAt = Date.now();
+      });
+      const joinedAt = Date.now();
+      await again
+        .connect(testEnv.livekitUrl, oldToken, { autoSubscribe: false, dynacast: true })
+        .catch(() => {
+          outAt = Date.now();
+        });
+      await eventually(() => outAt > 0, 10_000, 'the rejoined participant removed again');
+      console.log(`[host-controls] old-token rejoin removed after ${outAt - joinedAt} ms`);
+      const realtime = await connectRaw(testEnv.realtimeUrl, oldToken).then(
+        () => 'connected',
+        (error: { data?: { code?: string } }) => error.data?.code,
+      );
+      expect(realtime).toBe('FORBIDDEN');
+      host.close();
+      await again.disconnect().catch(() => undefined);
+    } finally {
+      await db.$disconnect();
+    }
   });
 });
