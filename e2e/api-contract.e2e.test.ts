@@ -179,6 +179,16 @@ describe('REST API v1 contract', () => {
         )
       ).status,
     ).toBe(204);
+    // Removal goes through the moderation domain: the identity gets no new token for this
+    // meeting, and the API key is the audited actor.
+    const barred = await call('POST', '/rooms/{room}/tokens', `/rooms/${name}/tokens`, {
+      identity: 'contract-bot',
+      name: 'Bot again',
+    });
+    expect(barred.status).toBe(403);
+    const audited = await db.auditLog.findMany({ where: { roomSlug: name, actorType: 'api_key' } });
+    expect(audited.map((a) => a.target)).toEqual(expect.arrayContaining(['contract-bot']));
+    expect(audited.length).toBeGreaterThanOrEqual(2);
     await tone.stop();
     expect((await call('DELETE', '/rooms/{room}', `/rooms/${name}`)).status).toBe(204);
     expect((await call('GET', '/rooms/{room}', `/rooms/${name}`)).status).toBe(404);

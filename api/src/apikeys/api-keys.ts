@@ -63,6 +63,7 @@ export async function revokeApiKey(db: Db, prefixOrKey: string): Promise<TApiKey
 export interface TApiPrincipal {
   apiKeyId: string;
   prefix: string;
+  name: string;
   scopes: string[];
 }
 
@@ -113,5 +114,5 @@ export async function authenticateApiKey(
       retryAfterSeconds,
     });
   }
-  return { apiKeyId: row.id, prefix: row.prefix, scopes: row.scopes };
+  return { apiKeyId: row.id, prefix: row.prefix, name: row.name, scopes: row.scopes };
 }

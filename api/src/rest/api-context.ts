@@ -2,6 +2,7 @@ import type { Db } from '../db/client';
 import type { TEnv } from '../env';
 import type { TRoomAdmin } from '../livekit/room-admin';
 import type { Logger } from '../logger';
+import type { TModerationDeps } from '../moderation/moderate-room';
 import type { TWebhookDeps } from '../webhooks/endpoints';
 
 /** What REST API v1 operations need; built once per web process. */
@@ -12,4 +13,6 @@ export interface TApiContext {
   roomAdmin: TRoomAdmin;
   webhooks: TWebhookDeps;
   livekitKeys: { apiKey: string; apiSecret: string };
+  /** The shared moderation entry point: audit log, live notices, removal revocation. */
+  moderation: TModerationDeps;
 }

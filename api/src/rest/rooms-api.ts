@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } from 'livekit-server-sdk';
+import type { TActor } from '../admin/schemas';
 import { AppError } from '../errors';
+import { moderateRoom } from '../moderation/moderate-room';
+import { assertNotRemoved } from '../moderation/room-members';
 import { postSystemMessage } from '../realtime/internal-client';
 import {
   activeRoomIds,
@@ -98,10 +101,17 @@ export async function apiUpdateRoom(ctx: TApiContext, slug: string, body: TUpdat
   return roomView(ctx, room);
 }
 
-/** Ends the meeting for everyone (LiveKit deleteRoom), then deletes the room and its history. */
-export async function apiDeleteRoom(ctx: TApiContext, slug: string): Promise<void> {
-  await getRoomOrThrow(ctx.db, slug);
-  await ctx.roomAdmin.deleteRoom(slug);
+/** The audit-log actor for an API key. */
+export function apiKeyActor(principal: { prefix: string; name: string }): TActor {
+  return { type: 'api_key', id: principal.prefix, label: principal.name };
+}
+
+/**
+ * Ends the meeting for everyone through the moderation domain (participants see "ended", LiveKit
+ * deleteRoom, audit log), then deletes the room and its history.
+ */
+export async function apiDeleteRoom(ctx: TApiContext, actor: TActor, slug: string): Promise<void> {
+  await moderateRoom(ctx.moderation, actor, slug, { kind: 'end' });
   await deleteRoomRecord(ctx.db, slug);
 }
 
@@ -109,6 +119,8 @@ export async function apiDeleteRoom(ctx: TApiContext, slug: string): Promise<voi
 export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCreateTokenBody) {
   const room = await getRoomOrThrow(ctx.db, slug);
   if (room.locked && body.role !== 'host') throw new AppError('ROOM_LOCKED');
+  // Someone a host removed from this meeting gets no new token, from any route.
+  await assertNotRemoved(ctx.db, room.id, body.identity);
   // Applies the room's limits in the SFU before anyone joins (a no-op when it is already live).
   await ctx.roomAdmin.ensureRoom({
     name: room.slug,
@@ -172,19 +184,28 @@ export async function apiListParticipants(ctx: TApiContext, slug: string) {
   return { data: participants.map(toParticipantView) };
 }
 
-export async function apiRemoveParticipant(ctx: TApiContext, slug: string, identity: string): Promise<void> {
-  await getRoomOrThrow(ctx.db, slug);
-  await ctx.roomAdmin.removeParticipant(slug, identity);
+/** Removes a participant through the moderation domain: disconnected, barred from rejoining this meeting, audited. */
+export async function apiRemoveParticipant(
+  ctx: TApiContext,
+  actor: TActor,
+  slug: string,
+  identity: string,
+): Promise<void> {
+  await moderateRoom(ctx.moderation, actor, slug, { kind: 'remove', identity });
 }
 
+/** Mutes or unmutes through the moderation domain (the participant is told live; audited). */
 export async function apiMuteParticipant(
   ctx: TApiContext,
+  actor: TActor,
   slug: string,
   identity: string,
   change: { audio?: boolean; video?: boolean },
 ): Promise<TParticipant> {
-  await getRoomOrThrow(ctx.db, slug);
-  return toParticipantView(await ctx.roomAdmin.muteParticipant(slug, identity, change));
+  await moderateRoom(ctx.moderation, actor, slug, { kind: 'mute', identity, ...change });
+  const participant = (await ctx.roomAdmin.listParticipants(slug)).find((p) => p.identity === identity);
+  if (!participant) throw new AppError('NOT_FOUND', 'No such participant in this room right now.');
+  return toParticipantView(participant);
 }
 
 /** Past and current meetings of a room, newest first, with who attended when. */

@@ -1,5 +1,11 @@
 import { OPS } from '@convene/api/rest/operations';
-import { apiDeleteRoom, apiGetRoom, apiUpdateRoom, parseRoomParam } from '@convene/api/rest/rooms-api';
+import {
+  apiDeleteRoom,
+  apiGetRoom,
+  apiKeyActor,
+  apiUpdateRoom,
+  parseRoomParam,
+} from '@convene/api/rest/rooms-api';
 import { reply, withApiKey } from '@/server/api-key-auth';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +18,7 @@ export const PATCH = withApiKey(OPS.updateRoom, async ({ api, params, body }) =>
   reply(200, await apiUpdateRoom(api, parseRoomParam(params.room!), body)),
 );
 
-export const DELETE = withApiKey(OPS.deleteRoom, async ({ api, params }) => {
-  await apiDeleteRoom(api, parseRoomParam(params.room!));
+export const DELETE = withApiKey(OPS.deleteRoom, async ({ api, params, principal }) => {
+  await apiDeleteRoom(api, apiKeyActor(principal), parseRoomParam(params.room!));
   return reply(204, null);
 });
