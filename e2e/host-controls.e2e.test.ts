@@ -111,9 +111,24 @@ describe('host controls', () => {
     await saveScreenshot(denied, 'lobby-denied');
     await denied.context().close();
 
-    // Removal: the guest's browser leaves within 2 s and says why.
     const row = host.locator(`[data-testid="host-participant"][data-identity="${guestIdentity}"]`);
     await row.waitFor({ timeout: 10_000 });
+    // Mute from the participant menu: the guest is told who did it.
+    await row.getByTestId('host-mute-mic').click();
+    await guest
+      .locator('[data-testid="moderation-notice"]', { hasText: 'Hana Host muted your microphone' })
+      .waitFor({ timeout: 5_000 });
+    // Live role change: the guest's UI follows without rejoining.
+    await row.getByTestId('host-role').selectOption('host');
+    await expect.poll(() => guest.getByTestId('my-role').textContent(), { timeout: 5_000 }).toBe('Host');
+    await guest.getByTestId('host-menu-toggle').waitFor({ timeout: 5_000 });
+    await row.getByTestId('host-role').selectOption('participant');
+    await expect
+      .poll(() => guest.getByTestId('my-role').textContent(), { timeout: 5_000 })
+      .toBe('Participant');
+    expect(await guest.getByTestId('host-menu-toggle').count()).toBe(0);
+
+    // Removal: the guest's browser leaves within 2 s and says why.
     const removedAt = Date.now();
     await row.getByTestId('host-remove').click();
     await guest.locator('[data-testid="moderation-screen"][data-kind="removed"]').waitFor({ timeout: 2_000 });
