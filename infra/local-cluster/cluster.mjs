@@ -19,6 +19,17 @@ import { startRedisServer } from '../../scripts/lib/redis.mjs';
 import { ensureLivekitServer } from '../../scripts/lib/tools.mjs';
 import { renderNginxConfig } from '../nginx/render.ts';
 
+async function dropDatabase(adminUrl, name) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Fixed ports for `npm run cluster:up` (the test asks the OS for free ones). */
 export const DEFAULT_PORTS = {
   nginx: 8080,
@@ -87,10 +98,8 @@ export async function startLocalCluster({
 
   try {
     const adminUrl = await adminDatabaseUrl(group, clusterDir);
-    const databaseUrl = await createScratchDatabase(
-      adminUrl,
-      `convene_cluster_${fixedPorts ? 'dev' : process.pid}`,
-    );
+    const databaseName = `convene_cluster_${fixedPorts ? 'dev' : process.pid}`;
+    const databaseUrl = await createScratchDatabase(adminUrl, databaseName);
     await migrateDatabase(databaseUrl);
 
     const redis = { url: `redis://127.0.0.1:${ports.redis}`, service: undefined };
@@ -258,7 +267,11 @@ export async function startLocalCluster({
       },
       nginxConfig,
       group,
-      stop: () => group.stop(),
+      async stop() {
+        await group.stop();
+        // Test runs get a database per process: drop it (cluster:up keeps its dev database).
+        if (!fixedPorts) await dropDatabase(adminUrl, databaseName).catch(() => {});
+      },
     };
   } catch (error) {
     await group.stop();
