@@ -5,11 +5,20 @@ import './meeting.css';
 import type { TLobbyAdmission } from '@convene/api/realtime/contract';
 import type { LocalUserChoices } from '@livekit/components-react';
 import { useRouter } from 'next/navigation';
-import { type ReactNode, useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import {
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+} from 'react';
 import { HostControls } from '@/components/host/host-controls';
 import { moderationOutcome, useModerationOutcome } from '@/components/host/moderation-outcome';
 import { ModerationScreen } from '@/components/host/moderation-screen';
 import { isLobbyResponse, LobbyWaiting, type TLobbyResponse } from '@/components/lobby/lobby-waiting';
+import { redeemJoinLink, type TJoinLink, takeJoinLinkFromLocation } from '@/lib/join-link/join-link-client';
 import { requestJoinToken } from '@/lib/meeting/api-client';
 import { describeJoinError } from '@/lib/meeting/join-error';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
@@ -18,6 +27,7 @@ import { PreJoin } from './pre-join';
 import { useMeetingSession } from './use-meeting-session';
 
 type TMeetingView =
+  | { step: 'reading-link' }
   | { step: 'prejoin'; error: string | null; isJoining: boolean }
   | { step: 'lobby'; lobby: TLobbyResponse; choices: LocalUserChoices }
   | { step: 'in-room'; session: TMeetingSession; choices: LocalUserChoices };
@@ -30,10 +40,22 @@ export interface TMeetingClientProps {
 
 const noSubscribe = () => () => {};
 
+/** A join link's `skipPrejoin` goes straight in with the default devices, both on. */
+const DEFAULT_CHOICES: Omit<LocalUserChoices, 'username'> = {
+  audioEnabled: true,
+  videoEnabled: true,
+  audioDeviceId: '',
+  videoDeviceId: '',
+};
+
 /** /r/<slug>: pre-join, then the room; leaving goes back to the landing page. */
 export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClientProps) {
   const router = useRouter();
-  const [view, setView] = useState<TMeetingView>({ step: 'prejoin', error: null, isJoining: false });
+  const [view, setView] = useState<TMeetingView>({ step: 'reading-link' });
+  // A join link (`#token=…`, made by the REST API) fixes identity, name and role: the integrator's.
+  const [joinLink, setJoinLink] = useState<{ link: TJoinLink; name: string } | null>(null);
+  // Read once per mount (the fragment is stripped as it is read, so a second read finds nothing).
+  const linkRead = useRef<TJoinLink | null | undefined>(undefined);
   // Devices and saved choices exist only in the browser: render nothing device-related on the server.
   const isClient = useSyncExternalStore(
     noSubscribe,
@@ -43,9 +65,49 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
 
   useEffect(() => () => meetingSession.clear(), []);
 
+  useEffect(() => {
+    if (linkRead.current === undefined) linkRead.current = takeJoinLinkFromLocation();
+    const link = linkRead.current;
+    if (!link) {
+      setView({ step: 'prejoin', error: null, isJoining: false });
+      return;
+    }
+    let isCurrent = true;
+    // Redeem now: a bad link is reported before anyone picks devices, and pre-join shows the name.
+    void redeemJoinLink(slug, link.token).then((result) => {
+      if (!isCurrent) return;
+      if (!result.ok) {
+        setView({ step: 'prejoin', error: describeJoinError(result.error), isJoining: false });
+        return;
+      }
+      setJoinLink({ link, name: result.data.name });
+      if (!link.skipPrejoin) {
+        setView({ step: 'prejoin', error: null, isJoining: false });
+        return;
+      }
+      const session: TMeetingSession = { ...result.data, source: 'join-link' };
+      meetingSession.set(session);
+      setView({ step: 'in-room', session, choices: { ...DEFAULT_CHOICES, username: session.name } });
+    });
+    return () => {
+      isCurrent = false;
+    };
+  }, [slug]);
+
   const onJoin = useCallback(
     async (choices: LocalUserChoices) => {
       setView({ step: 'prejoin', error: null, isJoining: true });
+      if (joinLink) {
+        const redeemed = await redeemJoinLink(slug, joinLink.link.token);
+        if (!redeemed.ok) {
+          setView({ step: 'prejoin', error: describeJoinError(redeemed.error), isJoining: false });
+          return;
+        }
+        const session: TMeetingSession = { ...redeemed.data, source: 'join-link' };
+        meetingSession.set(session);
+        setView({ step: 'in-room', session, choices: { ...choices, username: session.name } });
+        return;
+      }
       const result = await requestJoinToken(slug, choices.username);
       if (!result.ok) {
         setView({ step: 'prejoin', error: describeJoinError(result.error), isJoining: false });
@@ -58,7 +120,7 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
       meetingSession.set(result.data);
       setView({ step: 'in-room', session: result.data, choices });
     },
-    [slug],
+    [slug, joinLink],
   );
 
   // Let in from the lobby: the join token arrived over the realtime link; join without a reload.
@@ -107,7 +169,7 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
     setView({ step: 'prejoin', error: message, isJoining: false });
   }, []);
 
-  if (!isClient) {
+  if (!isClient || view.step === 'reading-link') {
     return (
       <main className="cv-center" aria-busy="true">
         <p className="cv-muted">Loading…</p>
@@ -137,5 +199,13 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
       />
     );
   }
-  return <PreJoin roomName={slug} error={view.error} isJoining={view.isJoining} onJoin={onJoin} />;
+  return (
+    <PreJoin
+      roomName={slug}
+      fixedName={joinLink?.name}
+      error={view.error}
+      isJoining={view.isJoining}
+      onJoin={onJoin}
+    />
+  );
 }

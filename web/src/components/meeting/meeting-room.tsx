@@ -10,7 +10,7 @@ import {
 } from '@livekit/components-react';
 import { DisconnectReason, Room } from 'livekit-client';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import { requestJoinToken } from '@/lib/meeting/api-client';
+import { fetchSessionToken } from '@/lib/meeting/fetch-session-token';
 import { meetingRoomOptions } from '@/lib/meeting/room-options';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
 import { startTokenRefresh } from '@/lib/meeting/token-refresh';
@@ -53,10 +53,11 @@ export function MeetingRoom({
     () =>
       startTokenRefresh({
         store: meetingSession,
-        fetchToken: () => requestJoinToken(session.room, session.name),
+        fetchToken: () =>
+          fetchSessionToken({ room: session.room, name: session.name, source: session.source }),
         onError: (message) => console.warn(`token refresh failed: ${message}`),
       }),
-    [session.room, session.name],
+    [session.room, session.name, session.source],
   );
 
   const handleDisconnected = useCallback(

@@ -16,13 +16,15 @@ export interface TPreJoinProps {
   /** Shown above the form: why we are back here (an API error, a dropped connection). */
   error: string | null;
   isJoining: boolean;
+  /** A join link's display name (the integrator's): shown read-only and not saved. */
+  fixedName?: string;
   onJoin: (choices: LocalUserChoices) => void;
 }
 
 const MAX_NAME = 64;
 
 /** Camera preview, mic/camera toggles with device pickers, display name, Join. */
-export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
+export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJoinProps) {
   // Saved in localStorage (name, devices, on/off), so the next meeting starts the same way.
   const {
     userChoices: saved,
@@ -36,7 +38,8 @@ export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
   const [videoEnabled, setVideoEnabled] = useState(saved.videoEnabled);
   const [audioDeviceId, setAudioDeviceId] = useState(saved.audioDeviceId);
   const [videoDeviceId, setVideoDeviceId] = useState(saved.videoDeviceId);
-  const [username, setUsername] = useState(saved.username);
+  const [typedName, setUsername] = useState(saved.username);
+  const username = fixedName ?? typedName;
   const [deviceError, setDeviceError] = useState<string | null>(null);
 
   useEffect(() => saveAudioInputEnabled(audioEnabled), [audioEnabled, saveAudioInputEnabled]);
@@ -85,7 +88,7 @@ export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     if (!canJoin) return;
-    saveUsername(trimmed);
+    if (fixedName === undefined) saveUsername(trimmed);
     onJoin({ username: trimmed, audioEnabled, videoEnabled, audioDeviceId, videoDeviceId });
   }
 
@@ -177,6 +180,8 @@ export function PreJoin({ roomName, error, isJoining, onJoin }: TPreJoinProps) {
             data-testid="display-name"
             value={username}
             onChange={(e) => setUsername(e.target.value)}
+            readOnly={fixedName !== undefined}
+            aria-readonly={fixedName !== undefined ? true : undefined}
             placeholder="How others will see you"
             autoComplete="name"
             maxLength={MAX_NAME + 16}

@@ -5,7 +5,10 @@ import type { TJoinResponse } from './api-client';
  * token. The token is replaced before it expires (see `token-refresh.ts`), so anything that
  * needs it later — the realtime socket, a rejoin — reads it here instead of keeping a copy.
  */
-export type TMeetingSession = TJoinResponse;
+export type TMeetingSession = TJoinResponse & {
+  /** How the token was obtained, and so how it is refreshed: a join link is redeemed again. */
+  source?: 'token-api' | 'join-link';
+};
 
 export type TSessionState = { status: 'none' } | { status: 'active'; session: TMeetingSession };
 
