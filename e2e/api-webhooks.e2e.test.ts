@@ -3,10 +3,12 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { io } from 'socket.io-client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiCall, db, eventually, newApiKey } from './support/api-client';
 import { joinBot } from './support/bots';
+import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
 
 interface TReceived {
@@ -228,5 +230,91 @@ describe('outgoing webhooks', () => {
       name: 'Bot hook-bot',
       role: 'participant',
     });
+  });
+});
+
+describe('chat.message (opt-in)', () => {
+  test('a message sent over the realtime server reaches the subscribed endpoint exactly once, retries included; others get nothing', async () => {
+    const stamp = Date.now();
+    const subscribed = await createEndpoint(`/chat-sub-${stamp}`, ['chat.message']);
+    const unsubscribed = await createEndpoint(`/chat-unsub-${stamp}`);
+    const roomsKey = await newApiKey();
+    const created = await apiCall('POST', '/rooms', { key: roomsKey, body: { displayName: 'Chat hooks' } });
+    expect(created.status).toBe(201);
+    const room = (created.body as { name: string }).name;
+    try {
+      const issued = await apiCall('POST', `/rooms/${room}/tokens`, {
+        key: roomsKey,
+        body: { identity: 'hook-chatter', name: 'Hook Chatter', role: 'participant' },
+      });
+      expect(issued.status).toBe(201);
+      const socket = io(testEnv.realtimeUrl, {
+        auth: { token: (issued.body as { token: string }).token },
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      });
+      type TAck = { ok: true; data: { id: string; seq: number; text: string } } | { ok: false };
+      const send = (clientId: string, text: string) =>
+        socket.timeout(5_000).emitWithAck('chat:send', { clientId, text }) as Promise<TAck>;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const first = await send(`hook-${stamp}-1`, 'hello hooks');
+        // A retry of the same clientId (a lost ack): deduplicated to the stored message, no new event.
+        const retry = await send(`hook-${stamp}-1`, 'hello hooks');
+        const second = await send(`hook-${stamp}-2`, 'second');
+        if (!first.ok || !retry.ok || !second.ok) throw new Error('chat:send refused');
+        expect(retry.data).toEqual(first.data);
+        expect(second.data.seq).toBe(first.data.seq + 1);
+
+        const chatEvents = await eventually(() => {
+          const got = at(`/chat-sub-${stamp}`).filter(
+            (r) => verify(subscribed.secret, r).type === 'chat.message',
+          );
+          return Promise.resolve(got.length >= 2 ? got : null);
+        }, 20_000);
+        // Two events may be delivered in either order (worker concurrency): compare by seq.
+        const bodies = chatEvents
+          .map((r) => verify(subscribed.secret, r) as { data: { message: { seq: number } } })
+          .sort((a, b) => a.data.message.seq - b.data.message.seq);
+        expect(bodies.map((b) => b.data)).toEqual([
+          {
+            room: expect.objectContaining({ name: room }),
+            message: expect.objectContaining({
+              id: first.data.id,
+              seq: first.data.seq,
+              text: 'hello hooks',
+              senderIdentity: 'hook-chatter',
+              senderName: 'Hook Chatter',
+              kind: 'user',
+            }),
+          },
+          {
+            room: expect.objectContaining({ name: room }),
+            message: expect.objectContaining({ id: second.data.id, seq: second.data.seq, text: 'second' }),
+          },
+        ]);
+        expect(new Set(chatEvents.map((r) => r.headers['webhook-id'])).size).toBe(2);
+        // Exactly once in the outbox too (no late duplicate can still be on its way), and the
+        // unsubscribed endpoint has no chat.message delivery at all.
+        const outbox = await db.webhookDelivery.findMany({
+          where: {
+            event: { type: 'chat.message', payload: { path: ['data', 'room', 'name'], equals: room } },
+          },
+          select: { endpointId: true },
+        });
+        expect(outbox.map((d) => d.endpointId).sort()).toEqual([subscribed.id, subscribed.id]);
+        expect(
+          at(`/chat-unsub-${stamp}`).filter((r) => verify(unsubscribed.secret, r).type === 'chat.message'),
+        ).toEqual([]);
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await apiCall('DELETE', `/rooms/${room}`, { key: roomsKey });
+    }
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import { OUTBOX_CHANNEL } from '../webhooks/enqueue';
+import type { TWebhookEventType } from '../webhooks/events';
 import type { TChatMessage, TChatMessageKind } from './schemas';
 import type { TSqlClient } from './sql';
 
@@ -38,6 +40,8 @@ export function toChatMessage(row: TMessageRow): TChatMessage {
   };
 }
 
+const CHAT_MESSAGE_EVENT: TWebhookEventType = 'chat.message';
+
 const dedupeKey = (senderIdentity: string, clientId: string) => `${senderIdentity}\u0000${clientId}`;
 
 // "createdAt" is a timestamp without zone holding UTC; AT TIME ZONE makes every driver read it as UTC.
@@ -62,21 +66,62 @@ async function findExisting(
   return new Map(rows.map((r) => [dedupeKey(r.senderIdentity, r.clientId), r]));
 }
 
+// ISO 8601 of a UTC "timestamp without time zone", as `toChatMessage` renders it.
+const ISO_UTC = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
+/**
+ * The opt-in `chat.message` webhook rides in the same statement as the insert (data-modifying
+ * CTEs commit or roll back together), so an acknowledged message always has its event and a
+ * failed or deduplicated one never does. With no enabled endpoint subscribed, `subscribers` is
+ * empty and no event row is written; otherwise one event per message and one pending delivery
+ * per (event, endpoint), the shape `enqueueDomainEvent` writes, plus the outbox NOTIFY (folded
+ * into one per transaction by PostgreSQL, sent on commit).
+ */
 const INSERT_FRESH = `
   WITH counter AS (
-    UPDATE "Room" SET "chatSeq" = "chatSeq" + $2::int WHERE id = $1::uuid RETURNING "chatSeq" AS last
-  )
-  INSERT INTO "ChatMessage" (id, "roomId", seq, "senderIdentity", "senderName", kind, body, "clientId")
-  SELECT d.id, $1::uuid, counter.last - $2::int + d.ord::int, d.sender_identity, d.sender_name, d.kind, d.body, d.client_id
-  FROM counter, unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-    WITH ORDINALITY AS d(id, sender_identity, sender_name, kind, body, client_id, ord)
-  RETURNING ${COLUMNS}`;
+    UPDATE "Room" SET "chatSeq" = "chatSeq" + $2::int WHERE id = $1::uuid RETURNING "chatSeq" AS last, slug
+  ),
+  inserted AS (
+    INSERT INTO "ChatMessage" (id, "roomId", seq, "senderIdentity", "senderName", kind, body, "clientId")
+    SELECT d.id, $1::uuid, counter.last - $2::int + d.ord::int, d.sender_identity, d.sender_name, d.kind, d.body, d.client_id
+    FROM counter, unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+      WITH ORDINALITY AS d(id, sender_identity, sender_name, kind, body, client_id, ord)
+    RETURNING id, seq, "senderIdentity", "senderName", kind, body, "clientId", "createdAt"
+  ),
+  subscribers AS (
+    SELECT id FROM "WebhookEndpoint" WHERE state = 'enabled' AND '${CHAT_MESSAGE_EVENT}' = ANY("eventTypes")
+  ),
+  events AS (
+    INSERT INTO "WebhookEvent" (id, type, payload, "createdAt")
+    SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), '${CHAT_MESSAGE_EVENT}',
+      jsonb_build_object(
+        'type', '${CHAT_MESSAGE_EVENT}',
+        'timestamp', to_char(i."createdAt", ${ISO_UTC}),
+        'data', jsonb_build_object(
+          'room', jsonb_build_object('id', $1::uuid, 'name', counter.slug),
+          'message', jsonb_build_object(
+            'id', i.id, 'seq', i.seq, 'kind', i.kind, 'senderIdentity', i."senderIdentity",
+            'senderName', i."senderName", 'text', i.body, 'clientId', i."clientId",
+            'createdAt', to_char(i."createdAt", ${ISO_UTC})))),
+      i."createdAt"
+    FROM inserted i, counter
+    WHERE EXISTS (SELECT 1 FROM subscribers)
+    RETURNING id
+  ),
+  deliveries AS (
+    INSERT INTO "WebhookDelivery" (id, "endpointId", "eventId", "updatedAt")
+    SELECT gen_random_uuid(), s.id, e.id, CURRENT_TIMESTAMP FROM events e, subscribers s
+  ),
+  notified AS (SELECT count(pg_notify('${OUTBOX_CHANNEL}', '')) AS n FROM events)
+  SELECT i.id, i.seq, i."senderIdentity", i."senderName", i.kind, i.body, i."clientId",
+    (i."createdAt" AT TIME ZONE 'UTC') AS "createdAt", notified.n AS "webhookEvents"
+  FROM inserted i, notified`;
 
 /**
  * Stores new messages of one room in ONE statement: the room's counter is bumped by n under its
  * row lock and the rows take the n numbers in order, so seq is gapless and correct across any
  * number of writers and instances. The statement is atomic: on a unique violation nothing is
- * stored and no number is consumed.
+ * stored, no number is consumed and no webhook event is written.
  */
 function insertFresh(sql: TSqlClient, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
   return sql.query<TMessageRow>(INSERT_FRESH, [
