@@ -278,7 +278,7 @@ describe('chat.message (opt-in)', () => {
         }, 20_000);
         // Two events may be delivered in either order (worker concurrency): compare by seq.
         const bodies = chatEvents
-          .map((r) => verify(subscribed.secret, r) as { data: { message: { seq: number } } })
+          .map((r) => verify(subscribed.secret, r) as unknown as { data: { message: { seq: number } } })
           .sort((a, b) => a.data.message.seq - b.data.message.seq);
         expect(bodies.map((b) => b.data)).toEqual([
           {
