@@ -4,8 +4,3 @@ import { loadEnv, type TEnv } from '@convene/api/env';
 export function serverEnv(): TEnv {
   return loadEnv();
 }
-
-/** True in the Node.js server runtime (instrumentation runs in edge too). */
-export function isNodeRuntime(): boolean {
-  return process.env.NEXT_RUNTIME === 'nodejs';
-}
