@@ -3,8 +3,7 @@
  * reaches the participant's socket on the other (serverSideEmit), a removal and a lobby admission
  * reach sockets on the other instance, and the host sees knocks from the other instance.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Db } from '../db/client';
+import { describe, expect, test } from 'vitest';
 import { issueLobbyTicket } from '../lobby/lobby-ticket';
 import {
   connectRaw,
@@ -13,32 +12,12 @@ import {
   nextEvent,
   request,
   seedRoom,
-  startInstance,
   type TTestInstance,
-  type TTestSocket,
-  testDb,
   tokenFor,
-  uniqueName,
+  useTwoInstanceCluster,
 } from '../realtime/testing';
 
-let db: Db;
-let one: TTestInstance;
-let two: TTestInstance;
-const sockets: TTestSocket[] = [];
-
-beforeAll(async () => {
-  db = testDb();
-  const redisPrefix = uniqueName('rt-host-cluster');
-  one = await startInstance({ db, redisPrefix });
-  two = await startInstance({ db, redisPrefix });
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(async () => {
-  await Promise.all([one?.close(), two?.close()]);
-  await db?.$disconnect();
-});
+const cluster = useTwoInstanceCluster('rt-host-cluster');
 
 async function connectAs(
   instance: TTestInstance,
@@ -47,16 +26,16 @@ async function connectAs(
   role: 'host' | 'participant',
 ) {
   const socket = await connectRaw(instance.url, await tokenFor(instance.env, room, identity, role));
-  sockets.push(socket);
+  cluster.track(socket);
   await firstSync(socket);
   return socket;
 }
 
 describe('host controls on two instances', () => {
   test('role change on instance 1 applies to the socket on instance 2 within 1 s, both ways', async () => {
-    const room = await seedRoom(db, 'cl-role');
-    const host = await connectAs(one, room, 'ann', 'host');
-    const bob = await connectAs(two, room, 'bob', 'participant');
+    const room = await seedRoom(cluster.db, 'cl-role');
+    const host = await connectAs(cluster.one, room, 'ann', 'host');
+    const bob = await connectAs(cluster.two, room, 'bob', 'participant');
     expect(await request(bob, 'moderation:lock', {})).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
@@ -92,10 +71,10 @@ describe('host controls on two instances', () => {
   });
 
   test('remove on instance 1 disconnects the socket on instance 2; a knock on 2 reaches the host on 1', async () => {
-    const room = await seedRoom(db, 'cl-remove');
-    await db.room.update({ where: { slug: room }, data: { lobbyEnabled: true } });
-    const host = await connectAs(one, room, 'ann', 'host');
-    const bob = await connectAs(two, room, 'bob', 'participant');
+    const room = await seedRoom(cluster.db, 'cl-remove');
+    await cluster.db.room.update({ where: { slug: room }, data: { lobbyEnabled: true } });
+    const host = await connectAs(cluster.one, room, 'ann', 'host');
+    const bob = await connectAs(cluster.two, room, 'bob', 'participant');
     const told = nextEvent(bob, 'moderation:removed');
     const gone = new Promise((resolve) => bob.once('disconnect', resolve));
     expect(await request(host, 'moderation:remove', { identity: 'bob' })).toMatchObject({ ok: true });
@@ -104,11 +83,11 @@ describe('host controls on two instances', () => {
 
     const knocked = nextEvent(host, 'lobby:update', (u) => u.waiting.some((w) => w.name === 'Cleo'));
     const { ticket } = await issueLobbyTicket(
-      { apiKey: two.env.LIVEKIT_API_KEY, apiSecret: two.env.LIVEKIT_API_SECRET },
+      { apiKey: cluster.two.env.LIVEKIT_API_KEY, apiSecret: cluster.two.env.LIVEKIT_API_SECRET },
       { room, identity: 'cleo', name: 'Cleo' },
     );
-    const cleo = await connectRaw(two.url, '', { auth: { lobbyTicket: ticket } });
-    sockets.push(cleo);
+    const cleo = await connectRaw(cluster.two.url, '', { auth: { lobbyTicket: ticket } });
+    cluster.track(cleo);
     await knocked;
     const admitted = nextEvent(cleo, 'lobby:admitted');
     expect(await request(host, 'lobby:admit', { identity: 'cleo' })).toMatchObject({

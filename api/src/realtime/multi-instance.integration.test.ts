@@ -1,5 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import type { Db } from '../db/client';
+import { describe, expect, test } from 'vitest';
 import {
   connectRaw,
   eventually,
@@ -7,32 +6,12 @@ import {
   nextEvent,
   request,
   seedRoom,
-  startInstance,
   type TTestInstance,
-  type TTestSocket,
-  testDb,
   tokenFor,
-  uniqueName,
+  useTwoInstanceCluster,
 } from './testing';
 
-let db: Db;
-let one: TTestInstance;
-let two: TTestInstance;
-const sockets: TTestSocket[] = [];
-
-beforeAll(async () => {
-  db = testDb();
-  const redisPrefix = uniqueName('rt-multi');
-  one = await startInstance({ db, redisPrefix });
-  two = await startInstance({ db, redisPrefix });
-});
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
-afterAll(async () => {
-  await Promise.all([one?.close(), two?.close()]);
-  await db?.$disconnect();
-});
+const cluster = useTwoInstanceCluster('rt-multi');
 
 async function join(
   instance: TTestInstance,
@@ -42,7 +21,7 @@ async function join(
 ) {
   const token = await tokenFor(instance.env, room, identity);
   const socket = await connectRaw(instance.url, token, { transports, autoConnect: true });
-  sockets.push(socket);
+  cluster.track(socket);
   return socket;
 }
 
@@ -51,15 +30,15 @@ describe.each([
   ['polling only', ['polling'] as ('websocket' | 'polling')[]],
 ])('two instances sharing Redis (%s)', (_label, transports) => {
   test('chat and presence flow both ways between instance 1 and instance 2', async () => {
-    const room = await seedRoom(db);
-    const a = await join(one, room, 'alice', transports);
+    const room = await seedRoom(cluster.db);
+    const a = await join(cluster.one, room, 'alice', transports);
     expect((await firstSync(a)).participants.map((p) => p.identity)).toEqual(['alice']);
     const bJoined = nextEvent(
       a,
       'presence:update',
       (u) => u.kind === 'joined' && u.participant.identity === 'bob',
     );
-    const b = await join(two, room, 'bob', transports);
+    const b = await join(cluster.two, room, 'bob', transports);
     const bSync = await firstSync(b);
     expect(bSync.self).toMatchObject({ identity: 'bob', room, role: 'participant' });
     expect(bSync.participants.map((p) => p.identity).sort()).toEqual(['alice', 'bob']);
@@ -107,7 +86,7 @@ describe.each([
     expect(await reconnecting).toMatchObject({ graceUntil: expect.any(Number) });
     await left;
     await eventually(async () => {
-      const c = await join(one, room, 'carol', transports);
+      const c = await join(cluster.one, room, 'carol', transports);
       const sync = await firstSync(c);
       c.close();
       return sync.participants.every((p) => p.identity !== 'bob');

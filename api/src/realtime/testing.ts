@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AccessToken } from 'livekit-server-sdk';
 import { io as connectClient, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createDb, type Db } from '../db/client';
 import { parseEnv, type TEnv } from '../env';
 import { createLogger } from '../logger';
@@ -56,6 +57,43 @@ export async function startInstance(options: {
   await new Promise<void>((resolve) => server.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = server.httpServer.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, server, env, close: () => server.close() };
+}
+
+export interface TTwoInstanceCluster {
+  db: Db;
+  one: TTestInstance;
+  two: TTestInstance;
+  /** Sockets registered here are closed after each test. */
+  track(socket: TTestSocket): TTestSocket;
+}
+
+/**
+ * Registers vitest hooks that start two realtime instances sharing Redis (one cluster) and a
+ * database client, close tracked sockets after each test and everything after the file.
+ * Read the fields inside tests (they are set in beforeAll).
+ */
+export function useTwoInstanceCluster(prefix: string): TTwoInstanceCluster {
+  const sockets: TTestSocket[] = [];
+  const cluster = {
+    track(socket: TTestSocket) {
+      sockets.push(socket);
+      return socket;
+    },
+  } as TTwoInstanceCluster;
+  beforeAll(async () => {
+    cluster.db = testDb();
+    const redisPrefix = uniqueName(prefix);
+    cluster.one = await startInstance({ db: cluster.db, redisPrefix });
+    cluster.two = await startInstance({ db: cluster.db, redisPrefix });
+  });
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.close();
+  });
+  afterAll(async () => {
+    await Promise.all([cluster.one?.close(), cluster.two?.close()]);
+    await cluster.db?.$disconnect();
+  });
+  return cluster;
 }
 
 export function testDb(): Db {
