@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, say } from './lib/log.mjs';
+import { canUseNetns, NETNS_SETUP } from './lib/netns.mjs';
 import { DATA_DIR, ROOT } from './lib/paths.mjs';
 import { sleep } from './lib/processes.mjs';
 import { run } from './lib/run.mjs';
@@ -12,13 +13,6 @@ import { ensureLivekitServer, ensureNpmDependencies, ensurePrismaClient } from '
 
 const [command = 'up', ...rest] = process.argv.slice(2);
 const PID_FILE = join(DATA_DIR, 'cluster', 'cluster.pid');
-
-// Same namespace as scripts/test.mjs: only `lo`, plus a veth pair kept inside it because
-// libwebrtc (rtc-node bots) ignores loopback interfaces; nothing can leave the namespace.
-const NETNS_SETUP =
-  'ip link set lo up && ip link add convene0 type veth peer name convene1 && ' +
-  'ip addr add 198.18.0.1/32 dev convene0 && ip link set convene1 up && ' +
-  'ip link set convene0 up && exec "$0" "$@"';
 
 async function prepare() {
   await ensureNpmDependencies();
@@ -82,7 +76,7 @@ async function test() {
     });
   if (inner) return vitest();
   await prepare();
-  if (process.env.CONVENE_TEST_NETNS !== '0' && process.getuid?.() === 0 && existsSync('/usr/bin/unshare')) {
+  if (canUseNetns()) {
     say('entering a loopback-only network namespace for the cluster test…');
     await run(
       'unshare',

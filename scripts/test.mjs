@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fail, say, warn } from './lib/log.mjs';
+import { canUseNetns, NETNS_SETUP } from './lib/netns.mjs';
 import { ROOT } from './lib/paths.mjs';
 import { run } from './lib/run.mjs';
 import { ensureLivekitServer, ensureNpmDependencies, ensurePrismaClient } from './lib/tools.mjs';
@@ -29,18 +30,6 @@ async function ensureChromium() {
   fail(
     `Chromium not found at ${CHROMIUM}. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`,
   );
-}
-
-// libwebrtc (rtc-node bots) ignores loopback interfaces when gathering ICE candidates, so the
-// namespace also gets a veth pair whose both ends stay inside it, with a benchmarking-range
-// address (RFC 2544): it has no path out, so nothing sent on it can leave the namespace.
-const NETNS_SETUP =
-  'ip link set lo up && ip link add convene0 type veth peer name convene1 && ' +
-  'ip addr add 198.18.0.1/32 dev convene0 && ip link set convene1 up && ' +
-  'ip link set convene0 up && exec "$0" "$@"';
-
-function canUseNetns() {
-  return process.env.CONVENE_TEST_NETNS !== '0' && process.getuid?.() === 0 && existsSync('/usr/bin/unshare');
 }
 
 /** Outside the namespace: installs, builds, static checks. */
