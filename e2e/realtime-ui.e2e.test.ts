@@ -1,6 +1,7 @@
 // The realtime layer of the meeting as people use it, in real Chromium against the real platform
 // (Next.js, realtime server, Postgres, livekit-server): chat both ways, typing, raise hand and
 // the host's queue, reactions, recording, and a message written offline that arrives once.
+import { createDb } from '@convene/api/db/client';
 import { postSystemMessage } from '@convene/api/realtime/internal-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -17,6 +18,7 @@ const PHONE = { width: 390, height: 844 };
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+const db = createDb(testEnv.databaseUrl, { poolSize: 2 });
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -24,6 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => {});
   await browser?.close();
+  await db.$disconnect();
 });
 
 async function openPage(viewport: { width: number; height: number }): Promise<Page> {
@@ -212,5 +215,25 @@ describe('meeting realtime UI', () => {
     );
     expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
     await saveScreenshot(page, 'realtime-history-desktop');
+  });
+
+  test('the browser reports its own LiveKit connection quality over the realtime link', async () => {
+    const page = await openPage(DESKTOP);
+    const slug = await createRoomViaUi(page);
+    const identity = await join(page, 'Grace Hopper');
+    // livekit-server sends ConnectionQualityUpdate a few seconds into the call; QualityReporter
+    // forwards the local participant's value as quality:report, stored as a QualitySample.
+    await expect
+      .poll(
+        async () =>
+          (
+            await db.qualitySample.findMany({
+              where: { roomSlug: slug, identity },
+              select: { quality: true },
+            })
+          ).map((s) => s.quality),
+        { timeout: 20_000 },
+      )
+      .toContainEqual(expect.stringMatching(/^(excellent|good|poor|lost)$/));
   });
 });

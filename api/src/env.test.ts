@@ -42,7 +42,12 @@ describe('parseEnv', () => {
       ADMIN_SESSION_TTL_HOURS: 12,
       ADMIN_LOGIN_LIMIT_PER_MINUTE: 5,
       ADMIN_SSE_HEARTBEAT_MS: 25_000,
+      QUALITY_POOR_FLAG_SECONDS: 30,
     });
+    expect(parseEnv({ ...valid, QUALITY_POOR_FLAG_SECONDS: '0.5' })).toMatchObject({
+      QUALITY_POOR_FLAG_SECONDS: 0.5,
+    });
+    expect(() => parseEnv({ ...valid, QUALITY_POOR_FLAG_SECONDS: '0' })).toThrow(/QUALITY_POOR_FLAG_SECONDS/);
     const pair = { ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'correct horse battery' };
     expect(parseEnv({ ...valid, ...pair })).toMatchObject(pair);
     expect(() => parseEnv({ ...valid, ADMIN_EMAIL: 'ops@example.com' })).toThrow(/ADMIN_PASSWORD/);

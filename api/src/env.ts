@@ -91,6 +91,8 @@ export const ZEnv = z
     ADMIN_SSE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(25_000),
     /** Fallback poll of the admin event log (LISTEN/NOTIFY wakes the feed immediately). */
     ADMIN_EVENT_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+    /** A live room is flagged in the admin overview once a participant reports poor/lost quality for longer than this. */
+    QUALITY_POOR_FLAG_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
     /** Bearer token required by the /metrics endpoints when set (scrapers send it). */
     METRICS_TOKEN: z.string().min(16).optional(),
   })

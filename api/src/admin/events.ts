@@ -14,7 +14,11 @@ export type TAdminEventType =
   | 'participant.joined'
   | 'participant.left'
   | 'moderation'
-  | 'room.updated';
+  | 'room.updated'
+  /** A participant's reported connection quality changed: `{ identity, quality, since }`. */
+  | 'participant.quality'
+  /** The room's poor-quality flag changed: `{ flagged }`. */
+  | 'room.quality';
 
 export interface TAdminEvent {
   /** Decimal string of the bigserial id; the SSE `id:`. */
@@ -27,13 +31,18 @@ export interface TAdminEvent {
 
 type Tx = Prisma.TransactionClient;
 
+/** Takes the append lock for the rest of `tx` (re-entrant: appendAdminEvent takes it again). */
+export async function lockAdminFeed(tx: Tx): Promise<void> {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}::bigint)`;
+}
+
 export async function appendAdminEvent(
   tx: Tx,
   type: TAdminEventType,
   room: string | null,
   data: Record<string, unknown>,
 ): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}::bigint)`;
+  await lockAdminFeed(tx);
   await tx.adminEvent.create({ data: { type, roomSlug: room, payload: data as Prisma.InputJsonValue } });
   await tx.$executeRaw`SELECT pg_notify(${ADMIN_EVENT_CHANNEL}, '')`;
 }

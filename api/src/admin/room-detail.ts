@@ -1,6 +1,7 @@
 import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } from 'livekit-server-sdk';
 import type { Db } from '../db/client';
 import type { TRoomAdmin } from '../livekit/room-admin';
+import { getQualityHistory } from '../quality/room-quality';
 import { getRoomOrThrow } from '../rooms/room-service';
 import { listAuditLog, type TAuditView } from './audit-log';
 
@@ -76,6 +77,8 @@ export interface TRoomDetail {
   participants: TAdminParticipant[];
   chat: { seq: number; kind: string; senderName: string; body: string; createdAt: string }[];
   audit: TAuditView[];
+  /** Connection-quality changes per participant identity this meeting (last hour when not live), oldest first. */
+  quality: Record<string, { quality: string; at: string }[]>;
 }
 
 /** Everything the room page shows: LiveKit's live view, the chat tail and the room's audit log. */
@@ -85,8 +88,16 @@ export async function getRoomDetail(db: Db, roomAdmin: TRoomAdmin, slug: string)
     roomAdmin.listParticipants(room.slug),
     db.chatMessage.findMany({ where: { roomId: room.id }, orderBy: { seq: 'desc' }, take: 30 }),
     listAuditLog(db, { room: room.slug, limit: 30 }),
-    db.meeting.findFirst({ where: { roomId: room.id, endedAt: null }, select: { id: true } }),
+    db.meeting.findFirst({
+      where: { roomId: room.id, endedAt: null },
+      select: { id: true, startedAt: true },
+    }),
   ]);
+  const quality = await getQualityHistory(
+    db,
+    room.slug,
+    liveMeeting?.startedAt ?? new Date(Date.now() - 60 * 60 * 1000),
+  );
   return {
     room: {
       slug: room.slug,
@@ -105,5 +116,6 @@ export async function getRoomDetail(db: Db, roomAdmin: TRoomAdmin, slug: string)
       createdAt: m.createdAt.toISOString(),
     })),
     audit,
+    quality,
   };
 }

@@ -30,6 +30,7 @@ import {
 } from '../moderation/host-events';
 import type { THandQueue, TParticipant, TPresenceSync, TPresenceUpdate } from '../presence/schemas';
 import { ZTypingStart, ZTypingStop } from '../presence/schemas';
+import { type TQualityReportResult, ZQualityReport } from '../quality/schemas';
 import { type TReaction, ZReactionSend } from '../reactions/schemas';
 import { type TRecordingState, ZRecordingStart, ZRecordingStop } from '../recording/schemas';
 
@@ -45,6 +46,7 @@ export type {
   TParticipant,
   TPresenceSync,
   TPresenceUpdate,
+  TQualityReportResult,
   TReaction,
   TRecordingState,
   TRoomState,
@@ -102,6 +104,8 @@ export const CLIENT_EVENT_SCHEMAS = {
   'lobby:admit': ZLobbyDecision,
   /** Hosts only: turn one waiting person (or all) away; ack.count = how many. */
   'lobby:deny': ZLobbyDecision,
+  /** The sender's own LiveKit connection quality (send on every change); ack.changed = it was stored. */
+  'quality:report': ZQualityReport,
 } as const;
 
 export type TClientEventName = keyof typeof CLIENT_EVENT_SCHEMAS;
@@ -128,6 +132,7 @@ export interface ClientEventResults {
   'moderation:set-role': THostActionResult;
   'lobby:admit': THostActionResult;
   'lobby:deny': THostActionResult;
+  'quality:report': TQualityReportResult;
 }
 
 export type TClientPayload<E extends TClientEventName> = z.input<(typeof CLIENT_EVENT_SCHEMAS)[E]>;

@@ -22,6 +22,7 @@ import { registerHandHandlers } from './handlers/hands';
 import { registerLobbyHostHandlers, registerLobbyWaiter } from './handlers/lobby';
 import { registerModerationHandlers } from './handlers/moderation';
 import { trackPresence } from './handlers/presence';
+import { registerQualityHandlers } from './handlers/quality';
 import { registerReactionHandlers } from './handlers/reactions';
 import { registerRecordingHandlers } from './handlers/recording';
 import { createHandshake } from './handshake';
@@ -161,6 +162,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     registerChatHandlers(context, socket);
     registerHandHandlers(context, socket);
     registerReactionHandlers(context, socket);
+    registerQualityHandlers(context, socket);
     registerRecordingHandlers(context, socket);
     const onDisconnect = trackPresence(context, socket);
     db.room

@@ -9,12 +9,16 @@ interface TPerson {
   name: string;
   role: string;
   joinedAt: string;
+  /** Latest reported connection quality, if any. */
+  quality?: { quality: string; since: string } | null;
 }
 interface TLiveRoom {
   slug: string;
   displayName: string;
   locked: boolean;
   startedAt: string;
+  /** A participant has stayed poor/lost longer than QUALITY_POOR_FLAG_SECONDS. */
+  qualityFlagged: boolean;
   participants: TPerson[];
 }
 
@@ -34,6 +38,7 @@ function applyEvent(rooms: TLiveRoom[], e: TFeedEvent): TLiveRoom[] {
             displayName: (e.data.displayName as string | undefined) ?? (e.room as string),
             locked: false,
             startedAt: meeting?.startedAt ?? e.at,
+            qualityFlagged: false,
             participants: [],
           },
           ...rooms,
@@ -61,6 +66,21 @@ function applyEvent(rooms: TLiveRoom[], e: TFeedEvent): TLiveRoom[] {
     }
     case 'room.updated':
       return rooms.map((r) => (r.slug === e.room ? { ...r, locked: Boolean(e.data.locked) } : r));
+    case 'room.quality':
+      return rooms.map((r) => (r.slug === e.room ? { ...r, qualityFlagged: e.data.flagged === true } : r));
+    case 'participant.quality': {
+      const q = { quality: String(e.data.quality), since: String(e.data.since ?? e.at) };
+      return rooms.map((r) =>
+        r.slug === e.room
+          ? {
+              ...r,
+              participants: r.participants.map((x) =>
+                x.identity === e.data.identity ? { ...x, quality: q } : x,
+              ),
+            }
+          : r,
+      );
+    }
     default:
       return rooms;
   }
@@ -82,6 +102,12 @@ function describe(e: TFeedEvent): string {
       return `${p?.name ?? 'Someone'} left ${e.room}`;
     case 'room.updated':
       return `${e.room} ${e.data.locked ? 'locked' : 'unlocked'}`;
+    case 'room.quality':
+      return e.data.flagged
+        ? `Poor connection quality in ${e.room}`
+        : `Connection quality recovered in ${e.room}`;
+    case 'participant.quality':
+      return `${String(e.data.identity)}: ${String(e.data.quality)} connection in ${e.room}`;
     case 'moderation':
       return `${audit?.actor.label ?? 'admin'}: ${audit?.action ?? 'action'}${audit?.target ? ` → ${audit.target}` : ''}${e.room ? ` in ${e.room}` : ''}`;
     default:
@@ -137,6 +163,10 @@ export function LiveOverview() {
           <b>{rooms.filter((r) => r.locked).length}</b>
           <span>locked</span>
         </div>
+        <div className="adm-card adm-stat">
+          <b data-testid="quality-flag-count">{rooms.filter((r) => r.qualityFlagged).length}</b>
+          <span>poor quality</span>
+        </div>
       </div>
       <div className="adm-grid2">
         <section className="adm-card" aria-labelledby="live-rooms">
@@ -162,9 +192,15 @@ export function LiveOverview() {
                   className="adm-room"
                   href={`/admin/rooms/${encodeURIComponent(r.slug)}`}
                   data-room={r.slug}
+                  data-quality-flagged={r.qualityFlagged ? 'true' : undefined}
                 >
                   <div className="adm-room-head">
                     <span className="adm-room-name">{r.displayName}</span>
+                    {r.qualityFlagged ? (
+                      <span className="adm-badge warn" data-testid="quality-flag">
+                        ⚠ poor connection
+                      </span>
+                    ) : null}
                     <span className="adm-badge live">{r.participants.length} in call</span>
                   </div>
                   <div className="adm-muted adm-small">
@@ -172,7 +208,12 @@ export function LiveOverview() {
                   </div>
                   <ul className="adm-people">
                     {r.participants.slice(0, 8).map((p) => (
-                      <li key={p.identity} className="adm-badge">
+                      <li
+                        key={p.identity}
+                        className="adm-badge"
+                        data-quality={p.quality?.quality}
+                        title={p.quality ? `connection: ${p.quality.quality}` : undefined}
+                      >
                         {p.name}
                         {p.role === 'host' ? ' ★' : ''}
                       </li>

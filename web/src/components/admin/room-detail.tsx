@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { adminFetch, formatDateTime, formatTime } from './client';
+import { QualityTimeline, type TQualityHistory } from './quality-timeline';
 import { ConnLabel, useAdminEvents } from './use-admin-events';
 
 interface TTrack {
@@ -33,6 +34,7 @@ interface TDetail {
   participants: TParticipant[];
   chat: { seq: number; kind: string; senderName: string; body: string; createdAt: string }[];
   audit: TAudit[];
+  quality: TQualityHistory;
 }
 interface TSession {
   id: string;
@@ -63,6 +65,7 @@ export function RoomDetail({ slug }: { slug: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
+  const [loadedAt, setLoadedAt] = useState(0);
   const base = `/api/admin/rooms/${encodeURIComponent(slug)}`;
 
   const reload = useCallback(async () => {
@@ -72,6 +75,7 @@ export function RoomDetail({ slug }: { slug: string }) {
         adminFetch<{ data: TSession[] }>(`${base}/sessions`),
       ]);
       setDetail(d);
+      setLoadedAt(Date.now());
       setSessions(s.data);
       setError(null);
     } catch (err) {
@@ -273,6 +277,12 @@ export function RoomDetail({ slug }: { slug: string }) {
             </table>
           </div>
         )}
+      </section>
+      <section className="adm-card" aria-labelledby="quality">
+        <h2 className="adm-h2" id="quality">
+          Connection quality
+        </h2>
+        <QualityTimeline history={detail.quality} now={loadedAt} />
       </section>
       <div className="adm-grid2">
         <section className="adm-card" aria-labelledby="audit">

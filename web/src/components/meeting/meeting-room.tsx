@@ -10,6 +10,7 @@ import {
 } from '@livekit/components-react';
 import { DisconnectReason, Room } from 'livekit-client';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { QualityReporter } from '@/components/realtime/quality-reporter';
 import { fetchSessionToken } from '@/lib/meeting/fetch-session-token';
 import { meetingRoomOptions } from '@/lib/meeting/room-options';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
@@ -100,6 +101,7 @@ export function MeetingRoom({
       />
       <RoomAudioRenderer />
       <ParticipantCountAnnouncer />
+      <QualityReporter />
     </LiveKitRoom>
   );
 }

@@ -370,6 +370,9 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
     lowerHand: (identity?: string) => request('hand:lower', identity ? { identity } : {}),
     sendReaction: (emoji: Parameters<ClientToServerEvents['reaction:send']>[0]['emoji']) =>
       request('reaction:send', { emoji }),
+    /** Reports this browser's own LiveKit connection quality (call on every change). */
+    reportQuality: (quality: Parameters<ClientToServerEvents['quality:report']>[0]['quality']) =>
+      request('quality:report', { quality }),
     startRecording: () => request('recording:start', {}),
     stopRecording: () => request('recording:stop', {}),
     /** The underlying socket (tests and diagnostics). */
