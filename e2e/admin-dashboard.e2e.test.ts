@@ -35,6 +35,24 @@ async function signIn(viewport = { width: 1280, height: 800 }): Promise<Page> {
   return page;
 }
 
+/** The recharts bar chart rendered: one slot per day of the default 14, axis labels, a non-empty bar. */
+async function expectUsageChart(page: Page) {
+  const chart = page.locator('[data-testid=usage-chart]');
+  await chart.locator('svg.recharts-surface').waitFor();
+  expect(await chart.getAttribute('data-days')).toBe('14');
+  await expect
+    .poll(() => chart.locator('.recharts-xAxis .recharts-cartesian-axis-tick').count())
+    .toBeGreaterThanOrEqual(2);
+  const heights = await chart
+    .locator('.recharts-bar-rectangle path')
+    .evaluateAll((paths) =>
+      paths.map((p) => (p as unknown as { getBBox(): { height: number } }).getBBox().height),
+    );
+  expect(Math.max(0, ...heights)).toBeGreaterThan(10);
+  const box = await chart.boundingBox();
+  expect(box?.width ?? 0).toBeGreaterThan(200);
+}
+
 describe('admin dashboard in Chromium', () => {
   test('a bot joining a room appears in the live overview without a reload, within 2 s', async () => {
     const page = await signIn();
@@ -89,9 +107,23 @@ describe('admin dashboard in Chromium', () => {
   });
 
   test('history, integrations and phone-width screenshots; an API key is shown once', async () => {
+    // 90 participant-minutes ending now, so at least one day has a visible bar.
+    const slug = uniqueRoom('usage');
+    const room = await db.room.create({ data: { slug, displayName: slug } });
+    await db.attendance.create({
+      data: {
+        roomId: room.id,
+        identity: 'usage-bot',
+        displayName: 'Usage bot',
+        role: 'participant',
+        livekitParticipantSid: `PA_${slug}`,
+        joinedAt: new Date(Date.now() - 90 * 60_000),
+        leftAt: new Date(),
+      },
+    });
     const page = await signIn();
     await page.goto('/admin/history');
-    await page.locator('[data-testid=usage-chart]').waitFor();
+    await expectUsageChart(page);
     await saveScreenshot(page, 'admin-history');
     await page.goto('/admin/integrations');
     await page.fill('input[name=name]', 'dashboard test key');
@@ -110,7 +142,7 @@ describe('admin dashboard in Chromium', () => {
     const phone = await signIn({ width: 390, height: 844 });
     await saveScreenshot(phone, 'admin-overview-phone');
     await phone.goto('/admin/history');
-    await phone.locator('[data-testid=usage-chart]').waitFor();
+    await expectUsageChart(phone);
     await saveScreenshot(phone, 'admin-history-phone');
     const width = await phone.evaluate('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
