@@ -1,16 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { createAdminEventHub } from '@convene/api/admin/event-hub';
 import { latestAdminEventId, publishAdminEvent } from '@convene/api/admin/events';
-import { openAdminEventStream, SSE_HEADERS } from '@convene/api/admin/sse';
 import { createDb } from '@convene/api/db/client';
-import { createLogger } from '@convene/api/logger';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { adminCookie, collectEvents, ORIGIN, parseFrame, seedAdmin, sseReader } from './support/admin';
+import { adminCookie, collectEvents, ORIGIN, seedAdmin, sseReader } from './support/admin';
 import { joinBot } from './support/bots';
 import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
+import { startWebInstance, type TWebInstance } from './support/web-instance';
 
 const db = createDb(testEnv.databaseUrl, { poolSize: 3 });
 let cookie = '';
@@ -100,39 +95,19 @@ describe('admin SSE feed (/api/admin/events)', () => {
   });
 
   describe('two instances', () => {
-    // Instance B: the same hub + SSE code as the web route, served by node:http in this test process
-    // (a second Next.js server is too heavy for this box). Instance A: the platform's web server.
-    let server: Server;
-    let hub: ReturnType<typeof createAdminEventHub>;
+    // Instance B: a second real `next start` on the same build, database and Redis. Instance A:
+    // the platform's web server. Each has its own hub LISTENing on Postgres.
+    let instanceB: TWebInstance;
     let bUrl = '';
     beforeAll(async () => {
-      hub = createAdminEventHub({
-        db,
-        databaseUrl: testEnv.databaseUrl,
-        pollMs: 60_000, // long: delivery below must come from LISTEN/NOTIFY, not the poll
-        logger: createLogger('silent'),
+      instanceB = await startWebInstance({
+        // Long: delivery below must come from LISTEN/NOTIFY, not the fallback poll.
+        ADMIN_EVENT_POLL_MS: '60000',
       });
-      server = createServer((req, res) => {
-        const abort = new AbortController();
-        req.on('close', () => abort.abort());
-        res.writeHead(200, SSE_HEADERS);
-        const after = req.headers['last-event-id'];
-        Readable.fromWeb(
-          openAdminEventStream(hub, {
-            after: typeof after === 'string' ? BigInt(after) : null,
-            heartbeatMs: 25_000,
-            signal: abort.signal,
-          }) as never,
-        ).pipe(res);
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      bUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      await new Promise((r) => setTimeout(r, 300)); // LISTEN established
+      bUrl = instanceB.url;
     });
     afterAll(async () => {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      await hub.close();
+      await instanceB?.stop();
     });
 
     test('a moderation action handled by instance A reaches an SSE client on instance B, with the same id', async () => {
@@ -143,9 +118,11 @@ describe('admin SSE feed (/api/admin/events)', () => {
       const onA = sseReader(
         (await openStream(`?after=${await latestAdminEventId(db)}`, {}, abortA.signal)).body!,
       );
-      const resB = await fetch(bUrl, { signal: abortB.signal });
+      const resB = await fetch(`${bUrl}/api/admin/events`, { headers: { cookie }, signal: abortB.signal });
+      expect(resB.status).toBe(200);
       const onB = sseReader(resB.body!);
-      expect(parseFrame((await onB.next())!).comment).toBe('connected');
+      expect(await onB.next()).toBe('retry: 2000\n: connected');
+      await new Promise((r) => setTimeout(r, 300)); // B's hub: LISTEN established
 
       const started = Date.now();
       const action = await fetch(`${testEnv.webUrl}/api/admin/rooms/${room}/actions`, {
