@@ -63,3 +63,18 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ ...valid, [name]: value })).toThrow(message);
   });
 });
+
+describe('recording settings', () => {
+  test('embedded recorder into .data/recordings by default; RECORDER must be embedded or none', () => {
+    expect(parseEnv(valid)).toMatchObject({
+      RECORDER: 'embedded',
+      RECORDINGS_DIR: '.data/recordings',
+      FFMPEG_PATH: 'ffmpeg',
+    });
+    expect(parseEnv({ ...valid, RECORDER: 'none', RECORDINGS_DIR: '/srv/rec' })).toMatchObject({
+      RECORDER: 'none',
+      RECORDINGS_DIR: '/srv/rec',
+    });
+    expect(() => parseEnv({ ...valid, RECORDER: 'egress' })).toThrow(/RECORDER/);
+  });
+});

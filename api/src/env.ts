@@ -80,6 +80,12 @@ export const ZEnv = z
     SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
     /** Clients of a draining instance are moved over this window (spreads the reconnect wave). */
     DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(120_000).default(3000),
+    /** Which recorder the realtime server drives: the embedded one (rtc-node + ffmpeg) or none (state only). */
+    RECORDER: z.enum(['embedded', 'none']).default('embedded'),
+    /** Where the embedded recorder writes its files (created when missing). */
+    RECORDINGS_DIR: z.string().min(1).default('.data/recordings'),
+    /** The ffmpeg binary the embedded recorder runs. */
+    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
     /** First dashboard admin, created at web start when no admin exists yet (see docs/admin.md). */
     ADMIN_EMAIL: z.string().email().optional(),
     ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),

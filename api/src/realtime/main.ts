@@ -3,6 +3,8 @@ import { EnvError, loadEnv, type TEnv } from '../env';
 import { createLogger } from '../logger';
 import { resolveInstanceId } from '../observability/instance';
 import { attachRealtimeObservability } from '../observability/realtime';
+import { createEmbeddedRecorder } from '../recording/embedded-recorder';
+import { immediateRecorder } from '../recording/recorder';
 import { createRealtimeServer } from './server';
 
 let env: TEnv;
@@ -19,7 +21,18 @@ try {
 const instance = resolveInstanceId(env);
 const logger = createLogger(env.LOG_LEVEL, { service: 'realtime', instance });
 const db = createDb(env.DATABASE_URL);
-const server = createRealtimeServer({ env, db, logger });
+// RECORDER=embedded (default): a hidden rtc-node participant + ffmpeg per recording (docs/recording.md).
+const recorder =
+  env.RECORDER === 'embedded'
+    ? createEmbeddedRecorder({
+        livekitUrl: env.LIVEKIT_URL,
+        keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
+        recordingsDir: env.RECORDINGS_DIR,
+        ffmpegPath: env.FFMPEG_PATH,
+        logger,
+      })
+    : undefined;
+const server = createRealtimeServer({ env, db, logger, recorder: recorder ?? immediateRecorder });
 // /healthz, /readyz, /metrics and the SIGTERM drain (docs/operations.md).
 const ops = attachRealtimeObservability({ env, db, logger, server, instance });
 
@@ -45,6 +58,8 @@ async function shutdown(signal: string) {
     if (signal === 'SIGTERM') await ops.drainClients(signal);
     // Stop accepting, then disconnect what is left (clients reconnect to another instance).
     server.httpServer.close();
+    // Finalise the files this process records and store them as ready before the database goes.
+    await recorder?.stopAll();
     await server.close();
     ops.close();
     await db.$disconnect();

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { TVerifiedJoin } from '../tokens/issue-join-token';
 import { permissionsFor } from '../tokens/policy';
-import type { Recorder } from './recorder';
+import type { Recorder, TRecorderOutcome, TRecordingFile } from './recorder';
 import { findLatestRecording, insertRecording, lockRoom, updateRecordingState } from './repository';
 import type { TRecordingState } from './schemas';
 import {
@@ -70,7 +70,9 @@ export async function startRecording(deps: TRecordingDeps, actor: TActor): Promi
     await lockRoom(tx, actor.roomId);
     const latest = await findLatestRecording(tx, actor.roomId);
     if (nextRecordingState(storedState(latest), 'start') === null) {
-      throw new AppError('CONFLICT', 'A recording is already in progress.');
+      throw new AppError('CONFLICT', `A recording is already in progress (${latest?.state}).`, {
+        state: toRecordingState(latest),
+      });
     }
     return insertRecording(tx, {
       roomId: actor.roomId,
@@ -82,7 +84,7 @@ export async function startRecording(deps: TRecordingDeps, actor: TActor): Promi
   const state = toRecordingState(row);
   deps.publish(room, state);
   void deps.recorder
-    .start({ room, recordingId: row.id })
+    .start({ room, recordingId: row.id, onEnded: (outcome) => endRecording(deps, room, row.id, outcome) })
     .then(
       () => transition(deps, room, row.id, 'started'),
       (error: unknown) => {
@@ -92,6 +94,27 @@ export async function startRecording(deps: TRecordingDeps, actor: TActor): Promi
     )
     .catch((error: unknown) => deps.logger.error({ err: error }, 'recording transition failed'));
   return state;
+}
+
+/** The file columns a recorder result fills (duration has no column yet). */
+function storedFile(file: TRecordingFile): { filePath?: string; sizeBytes?: bigint } {
+  return {
+    ...(file.filePath !== undefined ? { filePath: file.filePath } : {}),
+    ...(file.sizeBytes !== undefined ? { sizeBytes: file.sizeBytes } : {}),
+  };
+}
+
+/**
+ * A recording the recorder ended on its own (room ended, process shutdown, crash): stop then
+ * ready with the file, or failed with the reason.
+ */
+async function endRecording(deps: TRecordingDeps, room: string, id: string, outcome: TRecorderOutcome) {
+  if (!outcome.ok) {
+    await transition(deps, room, id, 'fail', { failureReason: outcome.reason, endedAt: new Date() });
+    return;
+  }
+  await transition(deps, room, id, 'stop');
+  await transition(deps, room, id, 'stopped', { ...storedFile(outcome.file), endedAt: new Date() });
 }
 
 /** Stops the active recording: only roles with canRecord; CONFLICT when nothing is recording. */
@@ -105,7 +128,7 @@ export async function stopRecording(deps: TRecordingDeps, actor: TActor): Promis
   void deps.recorder
     .stop({ room, recordingId: row.id })
     .then(
-      (file) => transition(deps, room, row.id, 'stopped', { ...file, endedAt: new Date() }),
+      (file) => transition(deps, room, row.id, 'stopped', { ...storedFile(file), endedAt: new Date() }),
       (error: unknown) => {
         deps.logger.warn({ err: error, room, recordingId: row.id }, 'recorder failed to stop');
         return transition(deps, room, row.id, 'fail', {

@@ -1,13 +1,30 @@
 /**
  * The port through which the state machine drives an actual recorder (LiveKit Egress or the
- * project's own). The recording issue plugs the real implementation into
- * `createRealtimeServer({ recorder })`; until then `immediateRecorder` stands in.
+ * project's own embedded one, see embedded-recorder.ts), injected through
+ * `createRealtimeServer({ recorder })`. `immediateRecorder` stands in when RECORDER=none.
  */
+export interface TRecordingFile {
+  filePath?: string;
+  sizeBytes?: bigint;
+  /** Media duration; not stored yet (no column), logged by the recorder. */
+  durationSeconds?: number;
+}
+
+/** How a recording ended when nobody called stop(): a finalised file or a reason. */
+export type TRecorderOutcome = { ok: true; file: TRecordingFile } | { ok: false; reason: string };
+
+export interface TRecorderStartInput {
+  room: string;
+  recordingId: string;
+  /** Called when the recording ends without stop() (room ended, process shutdown, crash). */
+  onEnded?: (outcome: TRecorderOutcome) => Promise<void>;
+}
+
 export interface Recorder {
   /** Resolves once media is being recorded; rejects with a reason to move to `failed`. */
-  start(input: { room: string; recordingId: string }): Promise<void>;
+  start(input: TRecorderStartInput): Promise<void>;
   /** Resolves once the file is finalised. */
-  stop(input: { room: string; recordingId: string }): Promise<{ filePath?: string; sizeBytes?: bigint }>;
+  stop(input: { room: string; recordingId: string }): Promise<TRecordingFile>;
 }
 
 /** Default: starting→recording and stopping→done happen at once, with no file. */

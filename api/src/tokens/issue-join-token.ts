@@ -1,7 +1,7 @@
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { grantsForRole, type TRole, ZRole } from './policy';
+import { grantsForRecorder, grantsForRole, type TRole, ZRole } from './policy';
 
 export interface TLivekitKeys {
   apiKey: string;
@@ -33,6 +33,17 @@ export async function issueJoinToken(keys: TLivekitKeys, input: TJoinTokenInput)
   at.addGrant(grantsForRole(input.role, input.room));
   const token = await at.toJwt();
   return { token, expiresAt: new Date(Date.now() + input.ttlSeconds * 1000).toISOString() };
+}
+
+/** Mints the embedded recorder's token (hidden, subscribe-only; see grantsForRecorder). */
+export async function issueRecorderToken(
+  keys: TLivekitKeys,
+  room: string,
+  identity: string,
+): Promise<string> {
+  const at = new AccessToken(keys.apiKey, keys.apiSecret, { identity, name: 'Recorder', ttl: '24h' });
+  at.addGrant(grantsForRecorder(room));
+  return at.toJwt();
 }
 
 const ZVerifiedClaims = z.object({

@@ -45,3 +45,21 @@ export function grantsForRole(role: TRole, room: string): VideoGrant {
     roomRecord: permissions.canRecord,
   };
 }
+
+/**
+ * Grants of the embedded recorder: a hidden participant flagged as a recorder (LiveKit leaves it
+ * out of participant lists) that subscribes to everything and publishes nothing.
+ */
+export function grantsForRecorder(room: string): VideoGrant {
+  return {
+    room,
+    roomJoin: true,
+    canSubscribe: true,
+    canPublish: false,
+    canPublishSources: [],
+    canPublishData: false,
+    canUpdateOwnMetadata: false,
+    hidden: true,
+    recorder: true,
+  };
+}

@@ -1,7 +1,7 @@
 import { TokenVerifier } from 'livekit-server-sdk';
 import { describe, expect, test } from 'vitest';
-import { issueJoinToken, verifyJoinToken } from './issue-join-token';
-import { grantsForRole, permissionsFor, type TRole } from './policy';
+import { issueJoinToken, issueRecorderToken, verifyJoinToken } from './issue-join-token';
+import { grantsForRecorder, grantsForRole, permissionsFor, type TRole } from './policy';
 
 const keys = { apiKey: 'testkey', apiSecret: 'a-test-secret-that-is-at-least-32-chars' };
 
@@ -22,6 +22,27 @@ describe('grantsForRole', () => {
     expect(permissionsFor('host')).toMatchObject({ canModerate: true, canRecord: true });
     expect(permissionsFor('participant')).toMatchObject({ canModerate: false, canRecord: false });
     expect(permissionsFor('viewer')).toMatchObject({ canPublish: false, canRecord: false });
+  });
+});
+
+describe('grantsForRecorder', () => {
+  test('hidden recorder that subscribes and publishes nothing', async () => {
+    expect(grantsForRecorder('room-a')).toEqual({
+      room: 'room-a',
+      roomJoin: true,
+      canSubscribe: true,
+      canPublish: false,
+      canPublishSources: [],
+      canPublishData: false,
+      canUpdateOwnMetadata: false,
+      hidden: true,
+      recorder: true,
+    });
+    const token = await issueRecorderToken(keys, 'room-a', 'recorder-1');
+    const claims = await new TokenVerifier(keys.apiKey, keys.apiSecret).verify(token);
+    expect(claims.video).toMatchObject({ room: 'room-a', hidden: true, recorder: true, canPublish: false });
+    // It carries no role, so the realtime server refuses it as a join token.
+    await expect(verifyJoinToken(keys, token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });
 
