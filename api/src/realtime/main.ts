@@ -3,7 +3,6 @@ import { EnvError, loadEnv, type TEnv } from '../env';
 import { createLogger } from '../logger';
 import { resolveInstanceId } from '../observability/instance';
 import { attachRealtimeObservability } from '../observability/realtime';
-import { createEmbeddedRecorder } from '../recording/embedded-recorder';
 import { immediateRecorder } from '../recording/recorder';
 import { createRealtimeServer } from './server';
 
@@ -22,9 +21,10 @@ const instance = resolveInstanceId(env);
 const logger = createLogger(env.LOG_LEVEL, { service: 'realtime', instance });
 const db = createDb(env.DATABASE_URL);
 // RECORDER=embedded (default): a hidden rtc-node participant + ffmpeg per recording (docs/recording.md).
+// Imported only when used, so RECORDER=none never loads the native LiveKit library.
 const recorder =
   env.RECORDER === 'embedded'
-    ? createEmbeddedRecorder({
+    ? (await import('../recording/embedded-recorder')).createEmbeddedRecorder({
         livekitUrl: env.LIVEKIT_URL,
         keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
         recordingsDir: env.RECORDINGS_DIR,

@@ -321,7 +321,7 @@ describe('embedded recorder', () => {
       expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
       const duration = Number(probed.format.duration);
       process.stdout.write(
-        `killed recording: ${duration.toFixed(2)} s (≤ ${recordedSeconds.toFixed(2)} s wall)\n`,
+        `killed recording: file ${duration.toFixed(2)} s; ${recordedSeconds.toFixed(2)} s from the recording state to exit\n`,
       );
       expect(duration).toBeGreaterThan(6 - 1.5);
       expect(duration).toBeLessThan(recordedSeconds + 1.5);
@@ -334,4 +334,42 @@ describe('embedded recorder', () => {
       await rm(killDir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  test.each([
+    ['ffmpeg is missing', { ffmpegPath: '/nonexistent/ffmpeg' }, /could not start/],
+    ['LiveKit is unreachable', { livekitUrl: 'ws://127.0.0.1:9' }, /could not join the room/],
+  ])(
+    '%s → the recording ends failed with a reason',
+    async (_name, broken, reason) => {
+      const env = testEnv();
+      const instance = await startInstance({
+        db,
+        redisPrefix: uniqueName('rt-rec-fail'),
+        recorder: createEmbeddedRecorder({
+          livekitUrl: env.LIVEKIT_URL,
+          keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
+          recordingsDir: dir,
+          logger: createLogger(env.LOG_LEVEL, { service: 'recorder-test' }),
+          ...broken,
+        }),
+      });
+      try {
+        const room = await seedRoom(db, 'rec-fail');
+        const host = await connectRaw(instance.url, await tokenFor(instance.env, room, 'hana', 'host'));
+        const failed = nextEvent(host, 'recording:state', (s) => s.state === 'failed', 20_000);
+        expect(await request(host, 'recording:start', {})).toMatchObject({
+          ok: true,
+          data: { state: 'starting' },
+        });
+        expect(await failed).toMatchObject({ state: 'failed', reason: expect.stringMatching(reason) });
+        host.close();
+        expect(await db.recording.findFirstOrThrow({ where: { room: { slug: room } } })).toMatchObject({
+          state: 'failed',
+        });
+      } finally {
+        await instance.close();
+      }
+    },
+    30_000,
+  );
 });

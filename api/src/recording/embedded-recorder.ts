@@ -171,6 +171,8 @@ class RecordingSession {
   private framesWritten = 0;
   private stderr = '';
   private finishing?: Promise<TRecorderOutcome>;
+  /** Set when the recording cannot be valid whatever ffmpeg does (e.g. the join failed). */
+  private failure?: string;
   /** Settles once an unrequested end has been handed to `onEnded` (stopAll waits for it). */
   reported: Promise<void> = Promise.resolve();
   readonly filePath: string;
@@ -206,14 +208,29 @@ class RecordingSession {
       .on(RoomEvent.Disconnected, () => {
         if (!this.finishing) void this.finish('room ended', false);
       });
+    // The file starts at once (black + silence until media arrives), so `recording` is reported
+    // without waiting for the LiveKit join; a join that fails ends the recording as failed.
+    await this.spawnFfmpeg();
+    this.startedAt = performance.now();
+    this.clock = setInterval(() => this.tick(), TICK_MS);
+    void this.join().catch((error: unknown) => {
+      options.logger.warn({ err: error, recordingId: input.recordingId }, 'recorder could not join the room');
+      this.failure = 'the recorder could not join the room';
+      void this.finish('join failed', false);
+    });
+  }
+
+  private async join() {
+    const { options, input } = this;
     const token = await issueRecorderToken(options.keys, input.room, `recorder-${input.recordingId}`);
     await this.room.connect(options.livekitUrl.replace(/^http(s?):\/\//, 'ws$1://'), token, {
       autoSubscribe: false,
       dynacast: false,
     });
-    this.spawnFfmpeg();
-    this.startedAt = performance.now();
-    this.clock = setInterval(() => this.tick(), TICK_MS);
+    if (this.finishing) {
+      await this.room.disconnect().catch(() => undefined);
+      return;
+    }
     for (const participant of this.room.remoteParticipants.values()) {
       for (const publication of participant.trackPublications.values())
         this.onPublished(publication, participant);
@@ -221,7 +238,7 @@ class RecordingSession {
     this.pickVideo();
   }
 
-  private spawnFfmpeg() {
+  private async spawnFfmpeg() {
     const { width, height, fps, ffmpegPath } = this.options;
     // biome-ignore format: one ffmpeg option per line
     const args = [
@@ -242,6 +259,15 @@ class RecordingSession {
       if (!this.finishing) void this.finish(`ffmpeg exited early (${code})`, false);
     });
     this.ffmpeg = child;
+    await new Promise<void>((resolveSpawn, reject) => {
+      child.once('spawn', resolveSpawn);
+      child.once('error', (error) => {
+        // Never started (e.g. no ffmpeg on PATH): nothing to wait for when finishing.
+        this.ffmpeg = undefined;
+        reject(error);
+      });
+    });
+    child.on('error', (error) => this.options.logger.warn({ err: error }, 'ffmpeg error'));
     this.audioPipe = child.stdio[3] as Writable;
     this.videoPipe = child.stdio[4] as Writable;
     // EPIPE after an ffmpeg crash surfaces through the exit code, not as an unhandled error.
@@ -408,6 +434,7 @@ class RecordingSession {
       code = await exited;
     }
     await this.room.disconnect().catch(() => undefined);
+    if (this.failure) return { ok: false, reason: `The recording failed: ${this.failure}.` };
     if (code !== 0) {
       logger.warn({ cause, code, stderr: this.stderr, recordingId: this.recordingId }, 'ffmpeg failed');
       return { ok: false, reason: `The recorder could not finish the file (${cause}).` };
