@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Three tiers. `npm test` runs them all against the platform it starts (see scripts/test.mjs).
+// Tiers with real services assert the issues' latency budgets (1 s, 2 s, 3 s) as they are; on a
+// 2-core CI box one retry absorbs scheduler noise, while a real defect still fails both runs.
+const ciRetry = process.env.CI ? 1 : 0;
+
+// Four tiers (plus the opt-in cluster tier). `npm test` runs them all against the platform it starts (see scripts/test.mjs).
 export default defineConfig({
   test: {
     reporters: process.env.CI ? ['verbose'] : ['default'],
@@ -16,6 +20,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['api/src/**/*.integration.test.ts', 'web/src/**/*.integration.test.ts'],
+          retry: ciRetry,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -46,6 +51,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.test.ts'],
+          retry: ciRetry,
           testTimeout: 120_000,
           hookTimeout: 60_000,
           // Browsers and media bots are heavy on 2 cores: one file at a time.
