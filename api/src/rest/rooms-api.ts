@@ -270,7 +270,7 @@ export async function apiListMessages(
 
 /** The realtime server as this process reaches it (not the browser-facing URL). */
 export function realtimeInternalUrl(ctx: TApiContext): string {
-  return ctx.env.REALTIME_INTERNAL_URL;
+  return ctx.env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${ctx.env.REALTIME_PORT}`;
 }
 
 /** Stores a system message in the room's chat and broadcasts it live, through the realtime server. */

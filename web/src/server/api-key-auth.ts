@@ -1,6 +1,9 @@
 import 'server-only';
 import { authenticateApiKey, type TApiPrincipal } from '@convene/api/apikeys/api-keys';
 import { AppError, isAppError } from '@convene/api/errors';
+import { createRoomAdmin } from '@convene/api/livekit/room-admin';
+import { createModerationControls } from '@convene/api/moderation/livekit-controls';
+import { createHttpModerationNotifier } from '@convene/api/moderation/notifier';
 import type { TApiContext } from '@convene/api/rest/api-context';
 import {
   claimIdempotencyKey,
@@ -22,7 +25,8 @@ const globalForApi = globalThis as unknown as { conveneApiContext?: TApiContext 
 export function apiContext(): TApiContext {
   if (!globalForApi.conveneApiContext) {
     const env = serverEnv();
-    const { db, logger, livekitKeys, roomAdmin, moderation } = webContext();
+    const { db, logger, livekitKeys } = webContext();
+    const roomAdmin = createRoomAdmin(env.LIVEKIT_URL, livekitKeys);
     globalForApi.conveneApiContext = {
       db,
       env,
@@ -30,7 +34,15 @@ export function apiContext(): TApiContext {
       livekitKeys,
       roomAdmin,
       webhooks: webhookDepsFromEnv(env, db),
-      moderation,
+      moderation: {
+        db,
+        roomAdmin,
+        controls: createModerationControls(env.LIVEKIT_URL, livekitKeys),
+        notifier: createHttpModerationNotifier({
+          realtimeUrl: env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${env.REALTIME_PORT}`,
+          livekitApiSecret: env.LIVEKIT_API_SECRET,
+        }),
+      },
     };
   }
   return globalForApi.conveneApiContext;

@@ -1,19 +1,12 @@
 import 'server-only';
 import { createDb, type Db } from '@convene/api/db/client';
-import { createRoomAdmin, type TRoomAdmin } from '@convene/api/livekit/room-admin';
 import { createLogger, type Logger } from '@convene/api/logger';
-import { createModerationControls } from '@convene/api/moderation/livekit-controls';
-import type { TModerationDeps } from '@convene/api/moderation/moderate-room';
-import { createHttpModerationNotifier } from '@convene/api/moderation/notifier';
 import { serverEnv } from '@/env';
 
 interface TWebContext {
   db: Db;
   logger: Logger;
   livekitKeys: { apiKey: string; apiSecret: string };
-  roomAdmin: TRoomAdmin;
-  /** The one moderation wiring, shared by the REST API and the admin dashboard. */
-  moderation: TModerationDeps;
 }
 
 const globalForContext = globalThis as unknown as { conveneContext?: TWebContext };
@@ -22,24 +15,10 @@ const globalForContext = globalThis as unknown as { conveneContext?: TWebContext
 export function webContext(): TWebContext {
   if (!globalForContext.conveneContext) {
     const env = serverEnv();
-    const db = createDb(env.DATABASE_URL);
-    const livekitKeys = { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
-    const roomAdmin = createRoomAdmin(env.LIVEKIT_URL, livekitKeys);
     globalForContext.conveneContext = {
-      db,
+      db: createDb(env.DATABASE_URL),
       logger: createLogger(env.LOG_LEVEL, { service: 'web' }),
-      livekitKeys,
-      roomAdmin,
-      moderation: {
-        db,
-        roomAdmin,
-        controls: createModerationControls(env.LIVEKIT_URL, livekitKeys),
-        // Live effects (tell, disconnect, apply roles) go through the realtime server.
-        notifier: createHttpModerationNotifier({
-          realtimeUrl: env.REALTIME_INTERNAL_URL,
-          livekitApiSecret: env.LIVEKIT_API_SECRET,
-        }),
-      },
+      livekitKeys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
     };
   }
   return globalForContext.conveneContext;

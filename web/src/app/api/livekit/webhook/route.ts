@@ -1,5 +1,7 @@
 import { recordLivekitWebhookEvent, verifyLivekitWebhook } from '@convene/api/livekit/record-webhook-event';
+import { createRoomAdmin } from '@convene/api/livekit/room-admin';
 import { enforceRemoval } from '@convene/api/moderation/enforce-removal';
+import { serverEnv } from '@/env';
 import { webContext } from '@/server/context';
 import { route } from '@/server/http';
 
@@ -7,12 +9,13 @@ export const dynamic = 'force-dynamic';
 
 /** LiveKit → us. The signature covers the raw body, so it is read as text before any parsing. */
 export const POST = route(async (req: Request) => {
-  const { db, livekitKeys, logger, roomAdmin } = webContext();
+  const { db, livekitKeys, logger } = webContext();
   const event = await verifyLivekitWebhook(livekitKeys, await req.text(), req.headers.get('authorization'));
   const outcome = await recordLivekitWebhookEvent(db, event);
   logger.debug({ event: event.event, id: event.id, outcome }, 'livekit webhook');
   // Someone a host removed came back with an old token: out again (LiveKit cannot revoke tokens).
   if (event.event === 'participant_joined' && event.room?.name && event.participant?.identity) {
+    const roomAdmin = createRoomAdmin(serverEnv().LIVEKIT_URL, livekitKeys);
     if (await enforceRemoval({ db, roomAdmin }, event.room.name, event.participant.identity)) {
       logger.info({ room: event.room.name }, 'removed participant rejoined with an old token: removed again');
     }
