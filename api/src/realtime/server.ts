@@ -82,6 +82,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   if (env.REDIS_URL) {
     redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
     redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+    handleFireAndForgetPublishes(redis, logger);
     io.adapter(
       createAdapter(redis, {
         streamName: `${prefix}:socket.io`,
@@ -144,13 +145,20 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
 
   io.use(createHandshake(context, deps.limits ?? DEFAULT_CONNECTION_LIMITS));
 
+  // Disconnect work still running when close() is called; close waits for it before quitting Redis.
   const pendingDisconnects = new Set<Promise<void>>();
+  const trackPending = (work: Promise<void>) => {
+    const done = work.finally(() => pendingDisconnects.delete(done));
+    pendingDisconnects.add(done);
+  };
   io.on('connection', (socket) => {
     if (socket.data.lobby) {
       // Waiting in the lobby: no room handlers at all, only a place in the list.
       const onLobbyDisconnect = registerLobbyWaiter(context, socket);
       socket.on('disconnect', () => {
-        onLobbyDisconnect().catch((error: unknown) => logger.warn({ err: error }, 'lobby leave failed'));
+        trackPending(
+          onLobbyDisconnect().catch((error: unknown) => logger.warn({ err: error }, 'lobby leave failed')),
+        );
       });
       return;
     }
@@ -170,10 +178,9 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       .then((r) => r && socket.emit('room:state', { locked: r.locked, lobbyEnabled: r.lobbyEnabled }))
       .catch((error: unknown) => logger.warn({ err: error }, 'room state failed'));
     socket.on('disconnect', () => {
-      const done = onDisconnect()
-        .catch((error: unknown) => logger.error({ err: error }, 'presence disconnect failed'))
-        .finally(() => pendingDisconnects.delete(done));
-      pendingDisconnects.add(done);
+      trackPending(
+        onDisconnect().catch((error: unknown) => logger.error({ err: error }, 'presence disconnect failed')),
+      );
     });
   });
 
@@ -214,4 +221,18 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
+}
+
+/**
+ * The streams adapter sends ephemeral messages (serverSideEmit, fetchSockets) with PUBLISH and
+ * drops the promise; a failure there (Redis down, or closing) would surface as an unhandled
+ * rejection. Each such promise gets a handler; callers that await it still see the error.
+ */
+function handleFireAndForgetPublishes(redis: Redis, logger: Logger): void {
+  const publish = redis.publish.bind(redis) as (channel: string, message: Buffer | string) => Promise<number>;
+  redis.publish = ((channel: string, message: Buffer | string) => {
+    const sent = publish(channel, message);
+    sent.catch((error: unknown) => logger.debug({ err: error }, 'redis publish failed'));
+    return sent;
+  }) as typeof redis.publish;
 }
