@@ -81,9 +81,22 @@ export const ZEnv = z
     /** Clients of a draining instance are moved over this window (spreads the reconnect wave). */
     DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(120_000).default(3000),
     /** Which recorder the realtime server drives: the embedded one (rtc-node + ffmpeg) or none (state only). */
-    RECORDER: z.enum(['embedded', 'none']).default('embedded'),
+    RECORDER: z.enum(['embedded', 'egress', 'none']).default('embedded'),
     /** Where the embedded recorder writes its files (created when missing). */
     RECORDINGS_DIR: z.string().min(1).default('.data/recordings'),
+    /** Finished recordings (files and rows) older than this are deleted; 0 keeps them forever. */
+    RECORDINGS_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(0),
+    /** RECORDER=egress: where LiveKit Egress writes — a path on the egress worker, or an S3 bucket. */
+    EGRESS_OUTPUT: z.enum(['file', 's3']).default('file'),
+    /** RECORDER=egress + EGRESS_OUTPUT=file: directory on the egress worker's disk. */
+    EGRESS_FILE_DIR: z.string().min(1).default('/out/recordings'),
+    EGRESS_S3_BUCKET: z.string().min(1).optional(),
+    EGRESS_S3_REGION: z.string().min(1).optional(),
+    /** S3-compatible endpoint (MinIO, R2…); empty = AWS. */
+    EGRESS_S3_ENDPOINT: z.string().url().optional(),
+    EGRESS_S3_ACCESS_KEY: z.string().min(1).optional(),
+    EGRESS_S3_SECRET: z.string().min(1).optional(),
+    EGRESS_S3_FORCE_PATH_STYLE: ZBooleanString.optional(),
     /** The ffmpeg binary the embedded recorder runs. */
     FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
     /** First dashboard admin, created at web start when no admin exists yet (see docs/admin.md). */
@@ -101,6 +114,10 @@ export const ZEnv = z
     QUALITY_POOR_FLAG_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
     /** Bearer token required by the /metrics endpoints when set (scrapers send it). */
     METRICS_TOKEN: z.string().min(16).optional(),
+  })
+  .refine((e) => e.RECORDER !== 'egress' || e.EGRESS_OUTPUT !== 's3' || e.EGRESS_S3_BUCKET !== undefined, {
+    message: 'is required when RECORDER=egress and EGRESS_OUTPUT=s3',
+    path: ['EGRESS_S3_BUCKET'],
   })
   .refine((e) => (e.ADMIN_EMAIL === undefined) === (e.ADMIN_PASSWORD === undefined), {
     message: 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together',
