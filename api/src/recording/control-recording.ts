@@ -40,9 +40,13 @@ export async function getRecordingState(db: Db, roomId: string): Promise<TRecord
   return toRecordingState(await findLatestRecording(db, roomId));
 }
 
-/** Applies a transition to a recording row, or null when it no longer applies (someone moved it). */
-async function transition(
-  deps: TRecordingDeps,
+/**
+ * Applies a transition to a recording row under the room's lock and publishes the new state, or
+ * answers null when it no longer applies (someone moved it first). Used by the control flow here
+ * and by recorders whose progress arrives from outside (LiveKit Egress webhooks).
+ */
+export async function applyRecordingEvent(
+  deps: Pick<TRecordingDeps, 'db' | 'publish'>,
   room: string,
   id: string,
   event: TRecordingEvent,
@@ -86,10 +90,12 @@ export async function startRecording(deps: TRecordingDeps, actor: TActor): Promi
   void deps.recorder
     .start({ room, recordingId: row.id, onEnded: (outcome) => endRecording(deps, room, row.id, outcome) })
     .then(
-      () => transition(deps, room, row.id, 'started'),
+      () => applyRecordingEvent(deps, room, row.id, 'started'),
       (error: unknown) => {
         deps.logger.warn({ err: error, room, recordingId: row.id }, 'recorder failed to start');
-        return transition(deps, room, row.id, 'fail', { failureReason: 'The recorder could not start.' });
+        return applyRecordingEvent(deps, room, row.id, 'fail', {
+          failureReason: 'The recorder could not start.',
+        });
       },
     )
     .catch((error: unknown) => deps.logger.error({ err: error }, 'recording transition failed'));
@@ -110,11 +116,11 @@ function storedFile(file: TRecordingFile): { filePath?: string; sizeBytes?: bigi
  */
 async function endRecording(deps: TRecordingDeps, room: string, id: string, outcome: TRecorderOutcome) {
   if (!outcome.ok) {
-    await transition(deps, room, id, 'fail', { failureReason: outcome.reason, endedAt: new Date() });
+    await applyRecordingEvent(deps, room, id, 'fail', { failureReason: outcome.reason, endedAt: new Date() });
     return;
   }
-  await transition(deps, room, id, 'stop');
-  await transition(deps, room, id, 'stopped', { ...storedFile(outcome.file), endedAt: new Date() });
+  await applyRecordingEvent(deps, room, id, 'stop');
+  await applyRecordingEvent(deps, room, id, 'stopped', { ...storedFile(outcome.file), endedAt: new Date() });
 }
 
 /** Stops the active recording: only roles with canRecord; CONFLICT when nothing is recording. */
@@ -123,15 +129,16 @@ export async function stopRecording(deps: TRecordingDeps, actor: TActor): Promis
   const latest = await findLatestRecording(deps.db, actor.roomId);
   if (!latest) throw new AppError('CONFLICT', 'Nothing is being recorded.');
   const room = actor.join.room;
-  const row = await transition(deps, room, latest.id, 'stop');
+  const row = await applyRecordingEvent(deps, room, latest.id, 'stop');
   if (!row) throw new AppError('CONFLICT', 'Nothing is being recorded.');
   void deps.recorder
     .stop({ room, recordingId: row.id })
     .then(
-      (file) => transition(deps, room, row.id, 'stopped', { ...storedFile(file), endedAt: new Date() }),
+      (file) =>
+        applyRecordingEvent(deps, room, row.id, 'stopped', { ...storedFile(file), endedAt: new Date() }),
       (error: unknown) => {
         deps.logger.warn({ err: error, room, recordingId: row.id }, 'recorder failed to stop');
-        return transition(deps, room, row.id, 'fail', {
+        return applyRecordingEvent(deps, room, row.id, 'fail', {
           failureReason: 'The recorder could not finish the file.',
           endedAt: new Date(),
         });
