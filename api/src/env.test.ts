@@ -65,7 +65,7 @@ describe('parseEnv', () => {
 });
 
 describe('recording settings', () => {
-  test('embedded recorder into .data/recordings by default; RECORDER must be embedded or none', () => {
+  test('embedded recorder into .data/recordings by default; RECORDER must be embedded, egress or none', () => {
     expect(parseEnv(valid)).toMatchObject({
       RECORDER: 'embedded',
       RECORDINGS_DIR: '.data/recordings',
@@ -75,6 +75,22 @@ describe('recording settings', () => {
       RECORDER: 'none',
       RECORDINGS_DIR: '/srv/rec',
     });
-    expect(() => parseEnv({ ...valid, RECORDER: 'egress' })).toThrow(/RECORDER/);
+    expect(() => parseEnv({ ...valid, RECORDER: 'jibri' })).toThrow(/RECORDER/);
+    expect(parseEnv(valid).RECORDINGS_RETENTION_DAYS).toBe(0);
+    expect(() => parseEnv({ ...valid, RECORDINGS_RETENTION_DAYS: '-1' })).toThrow(
+      /RECORDINGS_RETENTION_DAYS/,
+    );
+  });
+
+  test('egress to S3 needs a bucket; to a file it defaults to /out/recordings', () => {
+    expect(parseEnv({ ...valid, RECORDER: 'egress' })).toMatchObject({
+      EGRESS_OUTPUT: 'file',
+      EGRESS_FILE_DIR: '/out/recordings',
+    });
+    expect(() => parseEnv({ ...valid, RECORDER: 'egress', EGRESS_OUTPUT: 's3' })).toThrow(/EGRESS_S3_BUCKET/);
+    expect(
+      parseEnv({ ...valid, RECORDER: 'egress', EGRESS_OUTPUT: 's3', EGRESS_S3_BUCKET: 'rec' })
+        .EGRESS_S3_BUCKET,
+    ).toBe('rec');
   });
 });
