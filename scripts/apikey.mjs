@@ -8,67 +8,26 @@
 // Uses DATABASE_URL. Without it, `--embedded` starts the embedded database of `npm start`
 // (same data folder) for the duration of the command — only while `npm start` is not running,
 // since the embedded database has a single owner.
-import { parseArgs } from 'node:util';
+import { openDatabase, parseCommandLine } from './lib/cli.mjs';
 
-const USAGE = `usage: npm run --silent apikey -- create --name <name> --scopes <scope,scope|*> [--rate-limit N]
+const { values, command, rest } = parseCommandLine({
+  usage: `usage: npm run --silent apikey -- create --name <name> --scopes <scope,scope|*> [--rate-limit N]
        npm run --silent apikey -- list
-       npm run --silent apikey -- revoke <prefix>
-options: --embedded   use the embedded database (when DATABASE_URL is unset and npm start is stopped)`;
+       npm run --silent apikey -- revoke <prefix>`,
+  commands: ['create', 'list', 'revoke'],
+  options: {
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    'rate-limit': { type: 'string' },
+  },
+});
 
-function die(message, code = 1) {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      scopes: { type: 'string' },
-      'rate-limit': { type: 'string' },
-      embedded: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-} catch (error) {
-  die(`${error.message}\n${USAGE}`, 2);
-}
-const { values, positionals } = parsed;
-const [command, ...rest] = positionals;
-if (values.help || !command) die(USAGE, values.help ? 0 : 2);
-if (!['create', 'list', 'revoke'].includes(command)) die(`unknown command: ${command}\n${USAGE}`, 2);
-
-let databaseUrl = process.env.DATABASE_URL;
-let group;
-if (!databaseUrl) {
-  if (!values.embedded) {
-    die(
-      'DATABASE_URL is not set. Point it at the platform database (npm start prints the embedded one:\n' +
-        '  "starting embedded PostgreSQL (PGlite) on 127.0.0.1:<port>" → DATABASE_URL=postgresql://postgres@127.0.0.1:<port>/postgres),\n' +
-        'or stop npm start and re-run with --embedded to open the embedded database directly.',
-    );
-  }
-  const { ServiceGroup } = await import('./lib/processes.mjs');
-  const { startEmbeddedPostgres, migrateDatabase } = await import('./lib/database.mjs');
-  group = new ServiceGroup({ quiet: true });
-  // Progress lines of the helpers go to stdout; keep stdout for the key alone.
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk, ...args) => process.stderr.write(chunk, ...args);
-  try {
-    databaseUrl = await startEmbeddedPostgres(group);
-    await migrateDatabase(databaseUrl);
-  } finally {
-    process.stdout.write = write;
-  }
-}
-
+const database = await openDatabase({ embedded: values.embedded });
 const { runApiKeyCommand } = await import('../api/src/apikeys/cli.ts');
 let exitCode = 0;
 try {
   exitCode = await runApiKeyCommand({
-    databaseUrl,
+    databaseUrl: database.databaseUrl,
     command,
     args: rest,
     name: values.name,
@@ -78,6 +37,6 @@ try {
     err: (line) => process.stderr.write(`${line}\n`),
   });
 } finally {
-  await group?.stop();
+  await database.close();
 }
 process.exit(exitCode);
