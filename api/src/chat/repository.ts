@@ -124,16 +124,20 @@ const INSERT_FRESH = `
  * stored, no number is consumed and no webhook event is written.
  */
 function insertFresh(sql: TSqlClient, roomId: string, drafts: TMessageDraft[]): Promise<TMessageRow[]> {
-  return sql.query<TMessageRow>(INSERT_FRESH, [
-    roomId,
-    drafts.length,
-    drafts.map(() => randomUUID()),
-    drafts.map((d) => d.senderIdentity),
-    drafts.map((d) => d.senderName),
-    drafts.map((d) => d.kind),
-    drafts.map((d) => d.text),
-    drafts.map((d) => d.clientId),
-  ]);
+  return sql.query<TMessageRow>(
+    INSERT_FRESH,
+    [
+      roomId,
+      drafts.length,
+      drafts.map(() => randomUUID()),
+      drafts.map((d) => d.senderIdentity),
+      drafts.map((d) => d.senderName),
+      drafts.map((d) => d.kind),
+      drafts.map((d) => d.text),
+      drafts.map((d) => d.clientId),
+    ],
+    'chat_insert_fresh',
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {
