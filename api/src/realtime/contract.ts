@@ -211,6 +211,14 @@ void clientNamesExact;
 export interface InterServerEvents {
   /** A host changed `identity`'s role: every instance updates its own sockets of that identity. */
   'moderation:apply-role': (payload: { room: string; identity: string; role: TParticipant['role'] }) => void;
+  /**
+   * A stop for a recording held by another instance's (process-bound) recorder: the instance that
+   * holds it finishes it and acks true; the others ack false.
+   */
+  'recording:stop-owned': (
+    payload: { room: string; recordingId: string },
+    ack: (owned: boolean) => void,
+  ) => void;
 }
 
 /** Errors a handshake can fail with, in `connect_error.data.code`. */

@@ -1,6 +1,7 @@
 import type { TChatMessage, TSystemMessage } from '../chat/schemas';
 import { AppError, ERROR_CATALOG, type ErrorCode } from '../errors';
 import type { TModerationNotice } from '../moderation/schemas';
+import type { TInternalRecordingRequest, TRecordingState } from '../recording/schemas';
 import { internalBearer } from './internal-auth';
 
 export interface TInternalClientConfig {
@@ -49,6 +50,35 @@ export function notifyModeration(
   return post(config, `/internal/rooms/${encodeURIComponent(notice.room)}/moderation`, notice);
 }
 
+/**
+ * For the LiveKit webhook route (egress events): the recording row changed outside the realtime
+ * server, so it re-reads the room's recording state and broadcasts `recording:state`.
+ */
+export function notifyRecordingState(config: TInternalClientConfig, room: string): Promise<TRecordingState> {
+  return post(config, `/internal/rooms/${encodeURIComponent(room)}/recording-state`, {});
+}
+
+/**
+ * For the REST API: starts recording a room on the realtime server (which holds the recorder),
+ * through the same domain function as `recording:start`. Answers the new state (`starting`).
+ */
+export function startRecordingRemotely(
+  config: TInternalClientConfig,
+  room: string,
+  body: TInternalRecordingRequest,
+): Promise<TRecordingState> {
+  return post(config, `/internal/rooms/${encodeURIComponent(room)}/recordings`, body);
+}
+
+/** For the REST API: stops a recording by id; the realtime server routes it to the instance holding it. */
+export function stopRecordingRemotely(
+  config: TInternalClientConfig,
+  recordingId: string,
+  body: TInternalRecordingRequest,
+): Promise<TRecordingState> {
+  return post(config, `/internal/recordings/${encodeURIComponent(recordingId)}/stop`, body);
+}
+
 async function post<T>(config: TInternalClientConfig, path: string, body: unknown): Promise<T> {
   let res: Response;
   try {
@@ -65,6 +95,13 @@ async function post<T>(config: TInternalClientConfig, path: string, body: unknow
   }
   const json = (await res.json().catch(() => null)) as unknown;
   if (res.ok) return json as T;
-  const code = (json as { code?: string } | null)?.code;
-  throw new AppError(code && code in ERROR_CATALOG ? (code as ErrorCode) : 'UNAVAILABLE');
+  const problem = json as { code?: string; title?: string; details?: unknown } | null;
+  const code = problem?.code;
+  if (!code || !(code in ERROR_CATALOG)) throw new AppError('UNAVAILABLE');
+  // The realtime server's public message and details (e.g. the current state of a CONFLICT).
+  throw new AppError(
+    code as ErrorCode,
+    typeof problem?.title === 'string' ? problem.title : undefined,
+    problem?.details,
+  );
 }

@@ -4,6 +4,8 @@ import { sendSystemMessage } from '../chat/send-message';
 import { AppError, httpStatusFor, isAppError, toPublicError } from '../errors';
 import { ZModerationNotice } from '../moderation/schemas';
 import { markParticipantLeftFromLivekit } from '../presence/track-presence';
+import { getRecordingState, startRecording, stopRecording } from '../recording/control-recording';
+import { ZInternalRecordingRequest } from '../recording/schemas';
 import { isInternalBearer } from './internal-auth';
 import { applyModerationNotice } from './moderation-notices';
 import { channelOf, type TRealtimeContext } from './types';
@@ -12,6 +14,9 @@ const MAX_BODY_BYTES = 16 * 1024;
 const MESSAGE_ROUTE = /^\/internal\/rooms\/([^/]+)\/messages$/;
 const LEFT_ROUTE = /^\/internal\/rooms\/([^/]+)\/participants\/([^/]+)\/left$/;
 const MODERATION_ROUTE = /^\/internal\/rooms\/([^/]+)\/moderation$/;
+const START_RECORDING_ROUTE = /^\/internal\/rooms\/([^/]+)\/recordings$/;
+const STOP_RECORDING_ROUTE = /^\/internal\/recordings\/([^/]+)\/stop$/;
+const RECORDING_STATE_ROUTE = /^\/internal\/rooms\/([^/]+)\/recording-state$/;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
@@ -20,7 +25,13 @@ function send(res: ServerResponse, status: number, body: unknown, type = 'applic
 function sendError(res: ServerResponse, error: unknown) {
   const { code, message } = toPublicError(error);
   const status = httpStatusFor(code);
-  send(res, status, { type: 'about:blank', title: message, status, code }, 'application/problem+json');
+  const { details } = toPublicError(error);
+  send(
+    res,
+    status,
+    { type: 'about:blank', title: message, status, code, ...(details === undefined ? {} : { details }) },
+    'application/problem+json',
+  );
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -43,7 +54,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * (system message: stored, then broadcast); `POST /internal/rooms/{room}/participants/{identity}/left`
  * (LiveKit says they left: end a socket-less participant's presence now);
  * `POST /internal/rooms/{room}/moderation` (a moderation notice from another process: tell, update
- * roles, disconnect, admit; answers `{ sockets }`). All need the internal bearer.
+ * roles, disconnect, admit; answers `{ sockets }`); `POST /internal/rooms/{room}/recordings` and
+ * `POST /internal/recordings/{id}/stop` (an integrator starts/stops a recording through the same
+ * domain functions as `recording:start`/`recording:stop`; answers the recording state);
+ * `POST /internal/rooms/{room}/recording-state` (a recording changed elsewhere, e.g. by an egress
+ * webhook: re-read and broadcast `recording:state`). All need the internal bearer.
  */
 export function createHttpHandler(ctx: () => TRealtimeContext) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -55,7 +70,10 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     const message = MESSAGE_ROUTE.exec(path);
     const left = LEFT_ROUTE.exec(path);
     const moderation = MODERATION_ROUTE.exec(path);
-    if (!message && !left && !moderation) {
+    const startRecordingMatch = START_RECORDING_ROUTE.exec(path);
+    const stopRecordingMatch = STOP_RECORDING_ROUTE.exec(path);
+    const recordingState = RECORDING_STATE_ROUTE.exec(path);
+    if (!message && !left && !moderation && !startRecordingMatch && !stopRecordingMatch && !recordingState) {
       sendError(res, new AppError('NOT_FOUND'));
       return;
     }
@@ -67,6 +85,32 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     (async () => {
       if (!isInternalBearer(c.env.LIVEKIT_API_SECRET, req.headers.authorization))
         throw new AppError('UNAUTHENTICATED');
+      if (startRecordingMatch || stopRecordingMatch) {
+        const parsed = ZInternalRecordingRequest.safeParse(await readJson(req));
+        if (!parsed.success) throw new AppError('VALIDATION_FAILED', parsed.error.issues[0]?.message);
+        const actor = { kind: 'integrator', ...parsed.data.actor } as const;
+        if (startRecordingMatch) {
+          send(
+            res,
+            201,
+            await startRecording(c.recording, actor, decodeURIComponent(startRecordingMatch[1]!)),
+          );
+        } else {
+          const recordingId = decodeURIComponent(stopRecordingMatch![1]!);
+          send(res, 200, await stopRecording(c.recording, actor, { recordingId }));
+        }
+        return;
+      }
+      if (recordingState) {
+        // A recording row changed in another process (egress webhooks): broadcast what it is now.
+        const slug = decodeURIComponent(recordingState[1]!);
+        const room = await c.db.room.findUnique({ where: { slug }, select: { id: true } });
+        if (!room) throw new AppError('ROOM_NOT_FOUND');
+        const state = await getRecordingState(c.db, room.id);
+        c.recording.publish(slug, state);
+        send(res, 200, state);
+        return;
+      }
       if (moderation) {
         const parsed = ZModerationNotice.safeParse(await readJson(req));
         const slug = decodeURIComponent(moderation[1]!);

@@ -10,12 +10,16 @@ import type { TEnv } from '../env';
 import { createRoomAdmin } from '../livekit/room-admin';
 import type { Logger } from '../logger';
 import { createModerationControls } from '../moderation/livekit-controls';
+import { resolveInstanceId } from '../observability/instance';
 import { MemoryPresenceStore } from '../presence/memory-store';
 import { RedisPresenceStore } from '../presence/redis-store';
 import type { PresenceStore } from '../presence/store';
 import { updatesForLeft } from '../presence/track-presence';
 import { DEFAULT_CONNECTION_LIMITS, type TConnectionLimits } from '../rate-limit/token-bucket';
+import { stopOwnedRecording } from '../recording/control-recording';
 import { immediateRecorder, type Recorder } from '../recording/recorder';
+import { sweepExpiredRecordings } from '../recording/retention';
+import { ZRecordingStopOwned } from '../recording/schemas';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from './contract';
 import { registerChatHandlers } from './handlers/chat';
 import { registerHandHandlers } from './handlers/hands';
@@ -43,6 +47,10 @@ export interface TRealtimeDeps {
   chatWriter?: TChatWriterOptions;
   /** Prefix of every Redis key and stream, so separate deployments (or test runs) can share a Redis. */
   redisPrefix?: string;
+  /** This process's INSTANCE_ID (recordings it holds are routed here); default resolveInstanceId(env). */
+  instanceId?: string;
+  /** How often the recording retention sweep runs when RECORDINGS_RETENTION_DAYS > 0 (default hourly). */
+  recordingSweepMs?: number;
 }
 
 export interface TRealtimeServer {
@@ -117,6 +125,9 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       logger,
       recorder: deps.recorder ?? immediateRecorder,
       publish: (room, state) => io.to(channelOf(room)).emit('recording:state', state),
+      instanceId: deps.instanceId ?? resolveInstanceId(env),
+      // Without Redis this process is the only instance: nobody to relay a stop to.
+      ...(redis ? { relayStop: (input) => relayRecordingStop(io, input) } : {}),
     },
     moderation: {
       db,
@@ -142,6 +153,11 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   io.on('moderation:apply-role', ({ room, identity, role }) =>
     applyRoleLocally(context, room, identity, role),
   );
+  // A stop that reached another instance, for a recording this process's recorder may hold.
+  io.on('recording:stop-owned', (payload, ack) => {
+    const parsed = ZRecordingStopOwned.safeParse(payload);
+    ack(parsed.success && stopOwnedRecording(context.recording, parsed.data));
+  });
 
   io.use(createHandshake(context, deps.limits ?? DEFAULT_CONNECTION_LIMITS));
 
@@ -204,11 +220,30 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   }, sweepMs);
   sweeper.unref();
 
+  // Recording retention: every instance sweeps (idempotent deletes), so no leader is needed.
+  let recordingSweeper: NodeJS.Timeout | undefined;
+  if (env.RECORDINGS_RETENTION_DAYS > 0) {
+    let sweepingRecordings = false;
+    const sweepRecordings = () => {
+      if (sweepingRecordings) return;
+      sweepingRecordings = true;
+      sweepExpiredRecordings(db, { retentionDays: env.RECORDINGS_RETENTION_DAYS, logger })
+        .catch((error: unknown) => logger.warn({ err: error }, 'recording retention sweep failed'))
+        .finally(() => {
+          sweepingRecordings = false;
+        });
+    };
+    recordingSweeper = setInterval(sweepRecordings, deps.recordingSweepMs ?? 3_600_000);
+    recordingSweeper.unref();
+    setTimeout(sweepRecordings, Math.min(deps.recordingSweepMs ?? 60_000, 60_000)).unref();
+  }
+
   return {
     httpServer,
     io,
     async close() {
       clearInterval(sweeper);
+      clearInterval(recordingSweeper);
       // `io.local`: with the Redis adapter a plain `io.disconnectSockets` is broadcast and would
       // disconnect every instance's clients, not just this one's (found by the cluster test).
       io.local.disconnectSockets(true);
@@ -221,6 +256,20 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
+}
+
+/**
+ * Asks every other instance whether its recorder holds the recording (the holder stops it);
+ * resolves true when one did. The cluster adapter waits at most 5 s for the answers; those that
+ * arrived count even when an instance stays silent (one that just died but is still listed by the
+ * adapter's heartbeat), and with no other instance the answer is an immediate "nobody".
+ */
+function relayRecordingStop(io: TIo, input: { room: string; recordingId: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    io.serverSideEmit('recording:stop-owned', input, (_error: Error | null, answers: boolean[]) =>
+      resolve((answers ?? []).some((owned) => owned === true)),
+    );
+  });
 }
 
 /**

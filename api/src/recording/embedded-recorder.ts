@@ -25,7 +25,13 @@ import {
 } from '@livekit/rtc-node';
 import type { Logger } from '../logger';
 import { issueRecorderToken, type TLivekitKeys } from '../tokens/issue-join-token';
-import type { Recorder, TRecorderOutcome, TRecorderStartInput, TRecordingFile } from './recorder';
+import type {
+  Recorder,
+  TRecordedParticipant,
+  TRecorderOutcome,
+  TRecorderStartInput,
+  TRecordingFile,
+} from './recorder';
 
 const SAMPLE_RATE = 48_000;
 const TICK_MS = 20;
@@ -46,6 +52,8 @@ export interface TEmbeddedRecorderOptions {
 }
 
 export interface TEmbeddedRecorder extends Recorder {
+  /** Whether this process holds the recording (an ffmpeg child of this process). */
+  owns(recordingId: string): boolean;
   /** Finalises every recording this process owns (SIGTERM); resolves once their states are stored. */
   stopAll(): Promise<void>;
 }
@@ -160,6 +168,8 @@ class RecordingSession {
   private audioPipe?: Writable;
   private videoPipe?: Writable;
   private readonly audio = new Map<string, AudioInput>();
+  /** Everyone seen in the room while recording, by identity (reported with the file). */
+  private readonly seen = new Map<string, TRecordedParticipant>();
   /** The camera publication currently shown, by track sid. */
   private videoSid?: string;
   private videoStream?: VideoStream;
@@ -203,6 +213,7 @@ class RecordingSession {
       .on(RoomEvent.TrackUnpublished, (publication) => this.onUnsubscribed(publication))
       .on(RoomEvent.TrackMuted, () => this.pickVideo())
       .on(RoomEvent.TrackUnmuted, () => this.pickVideo())
+      .on(RoomEvent.ParticipantConnected, (participant) => this.see(participant))
       .on(RoomEvent.ParticipantDisconnected, () => this.pickVideo())
       .on(RoomEvent.ActiveSpeakersChanged, (speakers) => this.pickVideo(speakers))
       .on(RoomEvent.Disconnected, () => {
@@ -232,6 +243,7 @@ class RecordingSession {
       return;
     }
     for (const participant of this.room.remoteParticipants.values()) {
+      this.see(participant);
       for (const publication of participant.trackPublications.values())
         this.onPublished(publication, participant);
     }
@@ -296,7 +308,18 @@ class RecordingSession {
     }
   }
 
-  private onPublished(publication: RemoteTrackPublication, _participant: RemoteParticipant) {
+  private see(participant: RemoteParticipant) {
+    if (this.finishing) return;
+    // Another recorder (a second hidden participant) is not someone who was recorded.
+    if (participant.identity.startsWith('recorder-')) return;
+    this.seen.set(participant.identity, {
+      identity: participant.identity,
+      name: participant.name || participant.identity,
+    });
+  }
+
+  private onPublished(publication: RemoteTrackPublication, participant: RemoteParticipant) {
+    this.see(participant);
     if (publication.kind === TrackKind.KIND_AUDIO) publication.setSubscribed(true);
     else this.pickVideo();
   }
@@ -444,8 +467,12 @@ class RecordingSession {
       filePath: this.filePath,
       sizeBytes: BigInt(size),
       durationSeconds: this.samplesWritten / SAMPLE_RATE,
+      participants: [...this.seen.values()],
     };
-    logger.info({ cause, ...file, sizeBytes: size, recordingId: this.recordingId }, 'recording finalised');
+    logger.info(
+      { cause, ...file, sizeBytes: size, participants: this.seen.size, recordingId: this.recordingId },
+      'recording finalised',
+    );
     return { ok: true, file };
   }
 }
@@ -477,6 +504,9 @@ export function createEmbeddedRecorder(options: TEmbeddedRecorderOptions): TEmbe
       const outcome = await session.finish('stopped', true);
       if (!outcome.ok) throw new Error(outcome.reason);
       return outcome.file;
+    },
+    owns(recordingId) {
+      return sessions.has(recordingId);
     },
     async stopAll() {
       const owned = [...sessions.values()];

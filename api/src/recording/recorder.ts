@@ -6,8 +6,15 @@
 export interface TRecordingFile {
   filePath?: string;
   sizeBytes?: bigint;
-  /** Media duration; not stored yet (no column), logged by the recorder. */
+  /** Media duration as the recorder measured it (stored as Recording.durationSeconds). */
   durationSeconds?: number;
+  /** Everyone the recorder saw in the room while recording (stored as Recording.participants). */
+  participants?: TRecordedParticipant[];
+}
+
+export interface TRecordedParticipant {
+  identity: string;
+  name: string;
 }
 
 /** How a recording ended when nobody called stop(): a finalised file or a reason. */
@@ -25,6 +32,12 @@ export interface Recorder {
   start(input: TRecorderStartInput): Promise<void>;
   /** Resolves once the file is finalised. */
   stop(input: { room: string; recordingId: string }): Promise<TRecordingFile>;
+  /**
+   * For recorders bound to one process (the embedded one): whether this process holds the
+   * recording. A stop arriving at another realtime instance is relayed to the owner. Recorders
+   * any instance can stop (LiveKit Egress, `none`) leave it out.
+   */
+  owns?(recordingId: string): boolean;
 }
 
 /** Default: starting→recording and stopping→done happen at once, with no file. */

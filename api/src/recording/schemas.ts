@@ -23,3 +23,16 @@ export type TRecordingState =
   | { state: 'failed'; recordingId: string; startedBy: TRecordingActor; since: number; reason: string };
 
 export type TRecordingStateName = TRecordingState['state'];
+
+/** A stop relayed between realtime instances (`recording:stop-owned`). */
+export const ZRecordingStopOwned = z.strictObject({ room: z.string().min(1), recordingId: z.uuid() });
+
+/** An integrator acting through the REST API: `api:<key prefix>` and the key's name. */
+export const ZIntegratorActor = z.strictObject({
+  identity: z.string().min(1).max(128),
+  name: z.string().min(1).max(128),
+});
+
+/** Body of the realtime server's internal start and stop routes (sent by the web process). */
+export const ZInternalRecordingRequest = z.strictObject({ actor: ZIntegratorActor });
+export type TInternalRecordingRequest = z.infer<typeof ZInternalRecordingRequest>;

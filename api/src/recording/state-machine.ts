@@ -29,6 +29,8 @@ export interface TRecordingRow {
   startedBy: string;
   startedByName: string;
   failureReason: string | null;
+  /** INSTANCE_ID of the realtime process that started it (process-bound recorders). */
+  ownerInstance?: string | null;
   updatedAt: Date;
 }
 

@@ -8,7 +8,7 @@ type TJsonSchema = Record<string, unknown>;
 const PATH_PARAMS: Record<string, { description: string; schema: TJsonSchema }> = {
   room: { description: 'Room name', schema: { type: 'string' } },
   identity: { description: 'Participant identity', schema: { type: 'string' } },
-  id: { description: 'Webhook endpoint id', schema: { type: 'string', format: 'uuid' } },
+  id: { description: 'Webhook endpoint or recording id', schema: { type: 'string', format: 'uuid' } },
   deliveryId: { description: 'Delivery id', schema: { type: 'string', format: 'uuid' } },
 };
 
@@ -104,6 +104,15 @@ export function buildOpenApiDocument(serverUrl: string) {
   for (const operation of Object.values(OPS) as TOperation[]) {
     const responses: Record<string, unknown> = {};
     for (const [status, r] of Object.entries(operation.responses)) {
+      if (r.mediaTypes) {
+        responses[status] = {
+          description: r.description,
+          content: Object.fromEntries(
+            r.mediaTypes.map((type) => [type, { schema: { type: 'string', contentMediaType: type } }]),
+          ),
+        };
+        continue;
+      }
       responses[status] = r.schema
         ? {
             description: r.description,
@@ -114,6 +123,7 @@ export function buildOpenApiDocument(serverUrl: string) {
     const errorStatuses = [400, 401, 403, 404, 413, 429, 503];
     if (operation.method === 'post') errorStatuses.push(409, 422);
     if (operation.operationId === 'createToken') errorStatuses.push(423);
+    errorStatuses.push(...(operation.extraErrors ?? []));
     for (const status of errorStatuses.sort()) {
       responses[status] = {
         description: ERROR_STATUSES[status],
@@ -163,7 +173,9 @@ export function buildOpenApiDocument(serverUrl: string) {
         `(${Object.keys(ERROR_CATALOG).join(', ')}).`,
     },
     servers: [{ url: serverUrl }],
-    tags: ['Rooms', 'Participants', 'Messages', 'Sessions', 'Webhooks'].map((name) => ({ name })),
+    tags: ['Rooms', 'Participants', 'Messages', 'Sessions', 'Recordings', 'Webhooks'].map((name) => ({
+      name,
+    })),
     paths,
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key (cvn_…)' } },

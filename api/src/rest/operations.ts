@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { TScope } from '../apikeys/scopes';
+import { ZListRecordingsQuery, ZRecording, ZRecordingList } from './recording-schemas';
 import {
   ZChatMessageView,
   ZCreateRoomBody,
@@ -43,12 +44,17 @@ export interface TOperation<
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'Rooms' | 'Participants' | 'Messages' | 'Sessions' | 'Webhooks';
+  tag: 'Rooms' | 'Participants' | 'Messages' | 'Sessions' | 'Recordings' | 'Webhooks';
   scopes: TScope[];
   body?: B;
   query?: Q;
-  /** Success status → response schema (null = empty body). */
-  responses: Record<number, { description: string; schema: z.ZodType | null }>;
+  /**
+   * Status → response schema (null = empty body). `mediaTypes` marks a file body (not JSON) that
+   * may come in any of these types.
+   */
+  responses: Record<number, { description: string; schema: z.ZodType | null; mediaTypes?: string[] }>;
+  /** Error statuses this operation can answer besides the ones every operation of its method can. */
+  extraErrors?: number[];
 }
 
 function op<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
@@ -56,6 +62,9 @@ function op<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | u
 ): TOperation<B, Q> {
   return o;
 }
+
+/** What recorders write: the embedded one WebM, LiveKit Egress MP4. */
+const RECORDING_MEDIA_TYPES = ['video/webm', 'video/mp4'];
 
 const ZTestResult = z.object({ eventId: z.string(), deliveryId: z.uuid() }).meta({ id: 'WebhookTestResult' });
 
@@ -175,6 +184,66 @@ export const OPS = {
     scopes: ['rooms:read'],
     query: ZListSessionsQuery,
     responses: { 200: { description: 'A page of sessions', schema: ZSessionList } },
+  }),
+  startRecording: op({
+    operationId: 'startRecording',
+    method: 'post',
+    path: '/rooms/{room}/recordings',
+    summary: 'Start recording a room (403 when the room disallows recording, 409 while one is active)',
+    tag: 'Recordings',
+    scopes: ['recordings:write'],
+    responses: { 201: { description: 'The recording, starting', schema: ZRecording } },
+  }),
+  listRecordings: op({
+    operationId: 'listRecordings',
+    method: 'get',
+    path: '/recordings',
+    summary: 'List recordings (newest first, cursor pagination; filter by room and state)',
+    tag: 'Recordings',
+    scopes: ['recordings:read'],
+    query: ZListRecordingsQuery,
+    responses: { 200: { description: 'A page of recordings', schema: ZRecordingList } },
+  }),
+  getRecording: op({
+    operationId: 'getRecording',
+    method: 'get',
+    path: '/recordings/{id}',
+    summary: 'Get a recording',
+    tag: 'Recordings',
+    scopes: ['recordings:read'],
+    responses: { 200: { description: 'The recording', schema: ZRecording } },
+  }),
+  stopRecording: op({
+    operationId: 'stopRecording',
+    method: 'post',
+    path: '/recordings/{id}/stop',
+    summary: 'Stop a recording (it becomes ready once the file is finalised; 409 when not active)',
+    tag: 'Recordings',
+    scopes: ['recordings:write'],
+    responses: { 202: { description: 'The recording, stopping', schema: ZRecording } },
+  }),
+  downloadRecording: op({
+    operationId: 'downloadRecording',
+    method: 'get',
+    path: '/recordings/{id}/download',
+    summary: 'Download the file of a ready recording (single byte ranges: 206/416)',
+    tag: 'Recordings',
+    scopes: ['recordings:read'],
+    responses: {
+      200: { description: 'The whole file', schema: null, mediaTypes: RECORDING_MEDIA_TYPES },
+      206: { description: 'The requested byte range', schema: null, mediaTypes: RECORDING_MEDIA_TYPES },
+      416: { description: 'Range not satisfiable (Content-Range: bytes */size)', schema: null },
+    },
+  }),
+  deleteRecording: op({
+    operationId: 'deleteRecording',
+    method: 'delete',
+    path: '/recordings/{id}',
+    summary: 'Delete a finished recording and its file (409 while it is active)',
+    tag: 'Recordings',
+    scopes: ['recordings:write'],
+    responses: { 204: { description: 'Deleted', schema: null } },
+    extraErrors: [409],
   }),
   createWebhook: op({
     operationId: 'createWebhook',

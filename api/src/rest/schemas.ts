@@ -314,6 +314,10 @@ export const ZProblem = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .meta({ description: 'Field errors for VALIDATION_FAILED.' }),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'Context of the error, e.g. the current `state` of a CONFLICT.' }),
   })
   .meta({ id: 'Problem' });
 

@@ -13,7 +13,12 @@ export function problem(error: AppError, extraHeaders: Record<string, string> = 
       status,
       code: error.code,
       detail: error.message,
-      ...(error.details ? { errors: error.details } : {}),
+      // A list is field errors (VALIDATION_FAILED); an object is context, e.g. a CONFLICT's state.
+      ...(Array.isArray(error.details)
+        ? { errors: error.details }
+        : error.details && typeof error.details === 'object'
+          ? { details: error.details }
+          : {}),
     },
     { status, headers: { 'content-type': 'application/problem+json', ...extraHeaders } },
   );

@@ -3,7 +3,8 @@ import { onEvent } from '../handle-event';
 import type { TRealtimeContext, TSocket } from '../types';
 
 export function registerRecordingHandlers(ctx: TRealtimeContext, socket: TSocket): void {
-  const actor = { roomId: socket.data.roomId, join: socket.data.join };
-  onEvent(ctx, socket, 'recording:start', () => startRecording(ctx.recording, actor));
-  onEvent(ctx, socket, 'recording:stop', () => stopRecording(ctx.recording, actor));
+  const { roomId, join } = socket.data;
+  const actor = { kind: 'participant', roomId, join } as const;
+  onEvent(ctx, socket, 'recording:start', () => startRecording(ctx.recording, actor, join.room));
+  onEvent(ctx, socket, 'recording:stop', () => stopRecording(ctx.recording, actor, { room: join.room }));
 }
