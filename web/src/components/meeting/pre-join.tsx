@@ -10,6 +10,7 @@ import {
 import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { initials } from '@/lib/meeting/initials';
+import { RECORDING_NOTICE_ID, RecordingConsentNotice, useRoomStatus } from './recording-notice';
 
 export interface TPreJoinProps {
   roomName: string;
@@ -41,6 +42,8 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
   const [typedName, setUsername] = useState(saved.username);
   const username = fixedName ?? typedName;
   const [deviceError, setDeviceError] = useState<string | null>(null);
+  // Polled: a recording that starts while this page is open is shown before anything is published.
+  const isRecording = useRoomStatus(roomName)?.recording === true;
 
   useEffect(() => saveAudioInputEnabled(audioEnabled), [audioEnabled, saveAudioInputEnabled]);
   useEffect(() => saveVideoInputEnabled(videoEnabled), [videoEnabled, saveVideoInputEnabled]);
@@ -170,6 +173,7 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
         <h1 id="cv-prejoin-title" className="cv-room-title">
           {roomName}
         </h1>
+        <RecordingConsentNotice isRecording={isRecording} />
         <form onSubmit={onSubmit} noValidate>
           <label htmlFor="cv-display-name" className="cv-label">
             Your name
@@ -198,6 +202,7 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
             className="cv-button cv-button-primary cv-button-large cv-button-block"
             data-testid="join"
             disabled={!canJoin}
+            aria-describedby={isRecording ? RECORDING_NOTICE_ID : undefined}
           >
             {isJoining ? 'Joining…' : 'Join meeting'}
           </button>
