@@ -6,6 +6,7 @@ import { useState } from 'react';
 const LINKS = [
   { href: '/admin', label: 'Live' },
   { href: '/admin/history', label: 'History & usage' },
+  { href: '/admin/recordings', label: 'Recordings' },
   { href: '/admin/integrations', label: 'Integrations' },
 ];
 
