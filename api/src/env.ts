@@ -97,6 +97,8 @@ export const ZEnv = z
     EGRESS_S3_ACCESS_KEY: z.string().min(1).optional(),
     EGRESS_S3_SECRET: z.string().min(1).optional(),
     EGRESS_S3_FORCE_PATH_STYLE: ZBooleanString.optional(),
+    /** RECORDER=egress: `speaker` shows the active speaker full-frame, `grid` tiles everyone. */
+    EGRESS_LAYOUT: z.enum(['speaker', 'grid']).default('speaker'),
     /** The ffmpeg binary the embedded recorder runs. */
     FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
     /** First dashboard admin, created at web start when no admin exists yet (see docs/admin.md). */

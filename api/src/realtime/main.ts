@@ -22,6 +22,7 @@ const logger = createLogger(env.LOG_LEVEL, { service: 'realtime', instance });
 const db = createDb(env.DATABASE_URL);
 // RECORDER=embedded (default): a hidden rtc-node participant + ffmpeg per recording (docs/recording.md).
 // Imported only when used, so RECORDER=none never loads the native LiveKit library.
+// RECORDER=egress: LiveKit Egress workers record; their webhooks (web process) finalise the rows.
 const recorder =
   env.RECORDER === 'embedded'
     ? (await import('../recording/embedded-recorder')).createEmbeddedRecorder({
@@ -31,7 +32,18 @@ const recorder =
         ffmpegPath: env.FFMPEG_PATH,
         logger,
       })
-    : undefined;
+    : env.RECORDER === 'egress'
+      ? await import('../recording/egress-recorder').then((m) =>
+          m.createEgressRecorder({
+            livekitUrl: env.LIVEKIT_URL,
+            keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
+            output: m.egressOutputFromEnv(env),
+            layout: env.EGRESS_LAYOUT,
+            db,
+            logger,
+          }),
+        )
+      : undefined;
 const server = createRealtimeServer({ env, db, logger, recorder: recorder ?? immediateRecorder });
 // /healthz, /readyz, /metrics and the SIGTERM drain (docs/operations.md).
 const ops = attachRealtimeObservability({ env, db, logger, server, instance });

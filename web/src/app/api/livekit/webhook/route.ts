@@ -1,6 +1,8 @@
 import { recordLivekitWebhookEvent, verifyLivekitWebhook } from '@convene/api/livekit/record-webhook-event';
 import { createRoomAdmin } from '@convene/api/livekit/room-admin';
 import { enforceRemoval } from '@convene/api/moderation/enforce-removal';
+import { notifyRecordingState } from '@convene/api/realtime/internal-client';
+import { applyEgressWebhook, isEgressWebhook } from '@convene/api/recording/egress-events';
 import { serverEnv } from '@/env';
 import { webContext } from '@/server/context';
 import { route } from '@/server/http';
@@ -11,6 +13,26 @@ export const dynamic = 'force-dynamic';
 export const POST = route(async (req: Request) => {
   const { db, livekitKeys, logger } = webContext();
   const event = await verifyLivekitWebhook(livekitKeys, await req.text(), req.headers.get('authorization'));
+  if (isEgressWebhook(event)) {
+    // Recording progress (RECORDER=egress). This process has no sockets: the realtime server
+    // re-reads the state and broadcasts it; awaited so the room hears it before LiveKit hears 200.
+    const env = serverEnv();
+    const realtime = {
+      realtimeUrl: env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${env.REALTIME_PORT}`,
+      livekitApiSecret: env.LIVEKIT_API_SECRET,
+    };
+    const notices: Promise<unknown>[] = [];
+    const publish = (room: string) => {
+      notices.push(
+        notifyRecordingState(realtime, room).catch((error: unknown) =>
+          logger.warn({ err: error, room }, 'recording state not broadcast'),
+        ),
+      );
+    };
+    const outcome = await applyEgressWebhook({ db, logger, publish }, event);
+    await Promise.all(notices);
+    return Response.json({ outcome });
+  }
   const outcome = await recordLivekitWebhookEvent(db, event);
   logger.debug({ event: event.event, id: event.id, outcome }, 'livekit webhook');
   // Someone a host removed came back with an old token: out again (LiveKit cannot revoke tokens).

@@ -1,0 +1,211 @@
+/**
+ * Egress webhooks (recorded-shape fixtures) applied to real recording rows in the real database:
+ * the path LiveKit's egress_* webhooks take through the web route, minus the HTTP.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EgressStatus, type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Db } from '../db/client';
+import { createLogger } from '../logger';
+import { seedRoom, testDb, testEnv, uniqueName } from '../realtime/testing';
+import { applyEgressWebhook, type TEgressWebhookDeps } from './egress-events';
+import { createEgressRecorder, type TEgressApi } from './egress-recorder';
+import type { TRecordingState } from './schemas';
+
+let db: Db;
+beforeAll(() => {
+  db = testDb();
+});
+afterAll(() => db?.$disconnect());
+
+/** A fixture for this test's egress and room, parsed as the web route parses a verified body. */
+function fixture(name: string, egressId: string, room: string): Promise<WebhookEvent> {
+  const json = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
+  json.egressInfo.egressId = egressId;
+  json.egressInfo.roomName = room;
+  return new WebhookReceiver('unused', 'unused-secret').receive(JSON.stringify(json), undefined, true);
+}
+
+function depsWithLog(): TEgressWebhookDeps & { published: [string, TRecordingState][] } {
+  const published: [string, TRecordingState][] = [];
+  return {
+    db,
+    logger: createLogger(testEnv().LOG_LEVEL, { service: 'egress-events-test' }),
+    publish: (room, state) => published.push([room, state]),
+    published,
+  };
+}
+
+async function seedEgressRecording(state: string) {
+  const room = await seedRoom(db, 'egress-wh');
+  const { id: roomId } = await db.room.findUniqueOrThrow({ where: { slug: room }, select: { id: true } });
+  const egressId = uniqueName('EG');
+  const row = await db.recording.create({
+    data: { roomId, state, startedBy: 'host', startedByName: 'Host', recorder: 'egress', egressId },
+  });
+  return { room, egressId, id: row.id };
+}
+
+describe('applyEgressWebhook on real rows', () => {
+  test('starting → recording → stopping → ready with size and duration; redeliveries change nothing', async () => {
+    const { room, egressId, id } = await seedEgressRecording('starting');
+    const deps = depsWithLog();
+    const apply = async (name: string) => applyEgressWebhook(deps, await fixture(name, egressId, room));
+
+    expect(await apply('egress-started')).toBe('applied');
+    expect((await db.recording.findUniqueOrThrow({ where: { id } })).state).toBe('recording');
+    expect(await apply('egress-updated-active')).toBe('unchanged');
+    expect(await apply('egress-updated-ending')).toBe('applied');
+    expect((await db.recording.findUniqueOrThrow({ where: { id } })).state).toBe('stopping');
+    expect(await apply('egress-ended-complete')).toBe('applied');
+
+    const row = await db.recording.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({
+      state: 'ready',
+      filePath: '/out/recordings/weekly-sync-3f2b8c1e-9a4d-4e7b-8c21-5d6f7a8b9c0d.mp4',
+      sizeBytes: 18_734_912n,
+      durationSeconds: 93.37,
+      failureReason: null,
+    });
+    expect(row.endedAt?.getTime()).toBe(1_764_290_096_173);
+    expect(deps.published.map(([r, s]) => [r, s.state])).toEqual([
+      [room, 'recording'],
+      [room, 'stopping'],
+      [room, 'idle'],
+    ]);
+
+    // LiveKit may deliver twice, and late: nothing moves, nothing is broadcast.
+    for (const name of ['egress-ended-complete', 'egress-started', 'egress-updated-ending']) {
+      expect(await apply(name)).toBe('unchanged');
+    }
+    expect(deps.published).toHaveLength(3);
+    expect(await db.recording.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: 'ready',
+      sizeBytes: 18_734_912n,
+    });
+  });
+
+  test('egress_ended COMPLETE straight from recording: stop then ready in one delivery', async () => {
+    const { room, egressId, id } = await seedEgressRecording('recording');
+    const deps = depsWithLog();
+    expect(await applyEgressWebhook(deps, await fixture('egress-ended-complete', egressId, room))).toBe(
+      'applied',
+    );
+    expect((await db.recording.findUniqueOrThrow({ where: { id } })).state).toBe('ready');
+    expect(deps.published.map(([, s]) => s.state)).toEqual(['stopping', 'idle']);
+  });
+
+  test('a failed egress → failed with the egress error; a duplicate is harmless', async () => {
+    const { room, egressId, id } = await seedEgressRecording('starting');
+    const deps = depsWithLog();
+    const event = await fixture('egress-ended-failed', egressId, room);
+    expect(await applyEgressWebhook(deps, event)).toBe('applied');
+    expect(await applyEgressWebhook(deps, event)).toBe('unchanged');
+    expect(await db.recording.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: 'failed',
+      failureReason: 'Start signal not received',
+      filePath: null,
+    });
+    expect(deps.published).toEqual([
+      [room, expect.objectContaining({ state: 'failed', reason: 'Start signal not received' })],
+    ]);
+  });
+
+  test('an egress no recording holds is ignored', async () => {
+    const deps = depsWithLog();
+    const event = await fixture('egress-ended-complete', uniqueName('EG_unknown'), 'nowhere');
+    expect(await applyEgressWebhook(deps, event)).toBe('ignored');
+    expect(deps.published).toEqual([]);
+  });
+
+  test('a row that went ready without its file (stop gave up waiting) gets the file once', async () => {
+    const { room, egressId, id } = await seedEgressRecording('ready');
+    const deps = depsWithLog();
+    expect(await applyEgressWebhook(deps, await fixture('egress-ended-complete', egressId, room))).toBe(
+      'applied',
+    );
+    expect(await db.recording.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: 'ready',
+      sizeBytes: 18_734_912n,
+      durationSeconds: 93.37,
+    });
+    expect(await applyEgressWebhook(deps, await fixture('egress-ended-complete', egressId, room))).toBe(
+      'unchanged',
+    );
+  });
+});
+
+describe('stop() lets the egress_ended webhook finalise', () => {
+  /** The API answering as livekit-server does once a worker accepted the stop: status ENDING. */
+  async function endingApi(egressId: string, room: string): Promise<TEgressApi & { stops: string[] }> {
+    const ending = (await fixture('egress-updated-ending', egressId, room)).egressInfo!;
+    const stops: string[] = [];
+    return {
+      stops,
+      startRoomCompositeEgress: async () => ending,
+      stopEgress: async (id: string) => {
+        stops.push(id);
+        return ending;
+      },
+      listEgress: async () => [ending],
+    };
+  }
+
+  test('stop() resolves once the webhook made the row ready; the file comes from the webhook', async () => {
+    const { room, egressId, id } = await seedEgressRecording('stopping');
+    const api = await endingApi(egressId, room);
+    const env = testEnv();
+    const recorder = createEgressRecorder({
+      livekitUrl: env.LIVEKIT_URL,
+      keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
+      output: { kind: 'file', dir: '/out/recordings' },
+      db,
+      logger: createLogger(env.LOG_LEVEL),
+      pollMs: 50,
+      api,
+    });
+    let resolved = false;
+    const stopping = recorder.stop({ room, recordingId: id }).then((file) => {
+      resolved = true;
+      return file;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.stops).toEqual([egressId]);
+    expect(resolved).toBe(false);
+    const deps = depsWithLog();
+    expect(await applyEgressWebhook(deps, await fixture('egress-ended-complete', egressId, room))).toBe(
+      'applied',
+    );
+    // Nothing for the caller to store: its `stopped` transition will be refused as a duplicate.
+    expect(await stopping).toEqual({});
+    expect(await db.recording.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      state: 'ready',
+      sizeBytes: 18_734_912n,
+    });
+  });
+
+  test('without a webhook in time, stop() takes the final state from the API', async () => {
+    const { room, egressId, id } = await seedEgressRecording('stopping');
+    const api = await endingApi(egressId, room);
+    const complete = (await fixture('egress-ended-complete', egressId, room)).egressInfo!;
+    api.listEgress = async () => [complete];
+    const env = testEnv();
+    const recorder = createEgressRecorder({
+      livekitUrl: env.LIVEKIT_URL,
+      keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
+      output: { kind: 'file', dir: '/out/recordings' },
+      db,
+      logger: createLogger('silent'),
+      pollMs: 50,
+      finaliseTimeoutMs: 300,
+      api,
+    });
+    expect(complete.status).toBe(EgressStatus.EGRESS_COMPLETE);
+    expect(await recorder.stop({ room, recordingId: id })).toEqual({
+      filePath: '/out/recordings/weekly-sync-3f2b8c1e-9a4d-4e7b-8c21-5d6f7a8b9c0d.mp4',
+      sizeBytes: 18_734_912n,
+      durationSeconds: 93.37,
+    });
+  });
+});
