@@ -242,6 +242,41 @@ describe('REST API v1 contract', () => {
     expect((await call('DELETE', '/webhooks/{id}', `/webhooks/${endpoint.id}`)).status).toBe(404);
   });
 
+  test('recordings: every response matches the document', async () => {
+    const room = uniqueRoom('contract-rec');
+    expect((await call('POST', '/rooms', '/rooms', { name: room })).status).toBe(201);
+    const started = await call('POST', '/rooms/{room}/recordings', `/rooms/${room}/recordings`);
+    expect(started.status, started.text).toBe(201);
+    const { id } = started.body as { id: string };
+    expect((await call('POST', '/rooms/{room}/recordings', `/rooms/${room}/recordings`)).status).toBe(409);
+    await eventually(
+      async () =>
+        ((await call('GET', '/recordings/{id}', `/recordings/${id}`)).body as { state: string }).state ===
+        'recording',
+      20_000,
+      'recording',
+    );
+    expect((await call('POST', '/recordings/{id}/stop', `/recordings/${id}/stop`)).status).toBe(202);
+    await eventually(
+      async () =>
+        ((await call('GET', '/recordings/{id}', `/recordings/${id}`)).body as { state: string }).state ===
+        'ready',
+      20_000,
+      'ready',
+    );
+    expect((await call('GET', '/recordings', `/recordings?room=${room}&limit=5`)).status).toBe(200);
+    const path = `/recordings/${id}/download`;
+    expect((await call('GET', '/recordings/{id}/download', path)).status).toBe(200);
+    const ranged = await apiCall('GET', path, { key, headers: { range: 'bytes=0-9' } });
+    contract.check('GET', '/recordings/{id}/download', ranged);
+    expect(ranged.status).toBe(206);
+    const beyond = await apiCall('GET', path, { key, headers: { range: 'bytes=999999999-' } });
+    contract.check('GET', '/recordings/{id}/download', beyond);
+    expect(beyond.status).toBe(416);
+    expect((await call('DELETE', '/recordings/{id}', `/recordings/${id}`)).status).toBe(204);
+    expect((await call('GET', '/recordings/{id}', `/recordings/${id}`)).status).toBe(404);
+  }, 60_000);
+
   test('every operation in the document was exercised with a success response', () => {
     const missing = contract
       .operationIds()

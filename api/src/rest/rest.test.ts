@@ -21,6 +21,18 @@ describe('OpenAPI document', () => {
     }
   });
 
+  test('the recording download is a file (WebM or MP4) with 206 and an empty 416; delete can 409', () => {
+    type TOp = { responses: Record<string, { content?: Record<string, unknown> }> };
+    const download = (doc.paths['/recordings/{id}/download'] as Record<string, TOp>).get!;
+    expect(Object.keys(download.responses['200']!.content!)).toEqual(['video/webm', 'video/mp4']);
+    expect(Object.keys(download.responses['206']!.content!)).toEqual(['video/webm', 'video/mp4']);
+    expect(download.responses['416']).toEqual({ description: expect.any(String) });
+    const recording = doc.paths['/recordings/{id}'] as Record<string, TOp>;
+    expect(recording.delete!.responses['409']).toBeDefined();
+    expect(recording.get!.responses['409']).toBeUndefined();
+    expect(doc.tags.map((t) => t.name)).toContain('Recordings');
+  });
+
   test('request bodies are closed (unknown fields are rejected, as the handlers do)', () => {
     expect(doc.components.schemas.CreateRoom).toMatchObject({ additionalProperties: false });
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
