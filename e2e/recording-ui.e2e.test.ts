@@ -160,8 +160,17 @@ describe('recording in the UI', () => {
       `[recording-ui] indicator after ${indicatorAfterMs} ms, 'recording' after ${recordingAfterMs} ms; pre-join notice after ${noticeAfterMs} ms`,
     );
 
+    // Asking to join a room with a lobby: still nothing published, and the notice stays.
+    await db.room.update({ where: { slug }, data: { lobbyEnabled: true } });
+    await waiting.getByTestId('display-name').fill('Katherine Johnson');
+    await waiting.getByTestId('join').click();
+    await waiting.locator('[data-testid="lobby-screen"][data-state="waiting"]').waitFor({ timeout: 10_000 });
+    await notice.waitFor({ timeout: 5_000 });
+    expect((await statusOf(slug)).lobby).toBe(true);
+    await saveScreenshot(waiting, 'recording-lobby-notice-desktop');
+
     // Let a few seconds of media into the file, then stop: the notice goes away again.
-    await host.waitForTimeout(5_000);
+    await host.waitForTimeout(3_000);
     await host.getByTestId('recording-toggle').click();
     await guest.getByTestId('recording-indicator').waitFor({ state: 'detached', timeout: 10_000 });
     await notice.waitFor({ state: 'detached', timeout: 5_000 });
@@ -184,6 +193,8 @@ describe('recording in the UI', () => {
     expect(await row.getByTestId('recording-state').textContent()).toBe('ready');
     expect(await row.textContent()).toContain(slug);
     expect(await row.textContent()).toContain('Ada Lovelace');
+    // Host and guest were recorded; the person who only waited (pre-join, lobby) was not.
+    expect(await row.locator('td[data-label="People"]').textContent()).toBe('2');
     await row.getByTestId('recording-play').click();
     const video = page.getByTestId('recording-video');
     await video.waitFor();
@@ -206,6 +217,10 @@ describe('recording in the UI', () => {
     await expect
       .poll(() => video.evaluate((el) => (el as unknown as TVideo).currentTime), { timeout: 10_000 })
       .toBeGreaterThan(startedAt + 0.5);
+    // A couple of seconds in, past the black lead-in before the first camera frame reached the recorder.
+    await expect
+      .poll(() => video.evaluate((el) => (el as unknown as TVideo).currentTime), { timeout: 10_000 })
+      .toBeGreaterThan(2.5);
     const frame = await video.evaluate((el) => ({
       w: (el as unknown as TVideo).videoWidth,
       h: (el as unknown as TVideo).videoHeight,

@@ -3,13 +3,13 @@
  * download, and deleting a finished recording (file, then row, then an audit entry). Routes under
  * web/src/app/api/admin/recordings only parse, call these and map the result.
  */
-import { unlink } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { recordAudit } from '../admin/audit-log';
 import type { TActor } from '../admin/schemas';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import { deleteRecordingFile } from './recording-files';
+import { deleteFinishedRecording, FINISHED_STATES } from './repository';
 import type { TStoredRecordingState } from './state-machine';
 
 export const ZRecordingId = z.string().uuid();
@@ -78,13 +78,6 @@ type TRow = {
   filePath: string | null;
   room: { slug: string };
 };
-
-/** Recorders still writing into these; their file and row must stay. */
-const ACTIVE_STATES: ReadonlySet<string> = new Set<TStoredRecordingState>([
-  'starting',
-  'recording',
-  'stopping',
-]);
 
 function toView(row: TRow): TAdminRecordingView {
   const wallSeconds = row.endedAt ? (row.endedAt.getTime() - row.startedAt.getTime()) / 1000 : null;
@@ -155,18 +148,14 @@ export async function deleteAdminRecording(db: Db, actor: TActor, rawId: string)
   const id = recordingId(rawId);
   const row = await db.recording.findUnique({ where: { id }, select: SELECT });
   if (!row) throw new AppError('NOT_FOUND', 'No such recording.');
-  if (ACTIVE_STATES.has(row.state)) {
-    throw new AppError('CONFLICT', `The recording is still ${row.state}; stop it before deleting it.`);
-  }
-  // Only local files: an object-store location (LiveKit Egress to S3) is not ours to unlink here.
-  if (row.filePath && isAbsolute(row.filePath)) {
-    await unlink(row.filePath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
+  if (!FINISHED_STATES.includes(row.state as TStoredRecordingState)) {
+    throw new AppError('CONFLICT', `The recording is still ${row.state}; stop it before deleting it.`, {
+      state: row.state,
     });
   }
-  // Finished states are terminal, so the guard only matters against a concurrent delete.
-  const { count } = await db.recording.deleteMany({ where: { id, state: { in: ['ready', 'failed'] } } });
-  if (count === 0) throw new AppError('NOT_FOUND', 'No such recording.');
+  // The same file-then-row steps as the REST delete and the retention sweep.
+  await deleteRecordingFile(row.filePath);
+  if (!(await deleteFinishedRecording(db, id))) throw new AppError('NOT_FOUND', 'No such recording.');
   await recordAudit(db, {
     actor,
     action: 'recording.delete',

@@ -7,6 +7,7 @@ import type {
 } from '@convene/api/realtime/contract';
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
+import { RecordingConsentNotice, useRoomStatus } from '@/components/meeting/recording-notice';
 
 /** What the token API answers when the room has a lobby and this browser must wait. */
 export interface TLobbyResponse {
@@ -44,6 +45,8 @@ export function LobbyWaiting({
   onCancel: () => void;
 }) {
   const [state, setState] = useState<TLobbyState>({ kind: 'waiting' });
+  // Nothing is published yet in the lobby either: a recording that starts meanwhile is shown here.
+  const isRecording = useRoomStatus(lobby.room)?.recording === true;
 
   useEffect(() => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(lobby.realtimeUrl, {
@@ -83,6 +86,7 @@ export function LobbyWaiting({
             <p className="cv-muted">
               A host of <strong>{lobby.room}</strong> will let you in soon. Keep this tab open.
             </p>
+            <RecordingConsentNotice isRecording={isRecording} />
           </>
         )}
         {state.kind === 'denied' && (
