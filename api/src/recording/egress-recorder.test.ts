@@ -98,6 +98,12 @@ describe('egressOutputFromEnv', () => {
     });
   });
 
+  test('EGRESS_LAYOUT: speaker by default, grid allowed, anything else refused at boot', () => {
+    expect(parseEnv(base).EGRESS_LAYOUT).toBe('speaker');
+    expect(parseEnv({ ...base, EGRESS_LAYOUT: 'grid' }).EGRESS_LAYOUT).toBe('grid');
+    expect(() => parseEnv({ ...base, EGRESS_LAYOUT: 'mosaic' })).toThrow(/EGRESS_LAYOUT/);
+  });
+
   test('s3 with every EGRESS_S3_* setting', () => {
     const env = parseEnv({
       ...base,

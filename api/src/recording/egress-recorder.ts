@@ -203,7 +203,9 @@ export function createEgressRecorder(options: TEgressRecorderOptions): TEgressRe
     for (;;) {
       const row = await readRow(recordingId);
       if (row?.egressId) return row.egressId;
-      if (!row || Date.now() > deadline)
+      // Gone, or already finished (the start was refused meanwhile): there is nothing to stop.
+      const isOver = !row || row.state === 'failed' || row.state === 'ready';
+      if (isOver || Date.now() > deadline)
         throw new AppError('CONFLICT', 'LiveKit Egress never started this recording.');
       await sleep(pollMs);
     }
