@@ -59,6 +59,8 @@ interface TStepResult extends TStep {
   bots: number;
   machineBusyA: number;
   machineBusyB: number;
+  loopbackMbpsA: number;
+  loopbackMbpsB: number;
   rssNodeMb: number;
   rssFfmpegMb: number;
   fileMb: number;
@@ -92,6 +94,18 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - ticks[3]! - ticks[4]!, total };
 }
 
+/**
+ * Bytes received on `lo` so far. Inside the bench's namespace every media packet crosses `lo`
+ * (the veth address is local too), so the rate shows whether the publishers kept their bitrate
+ * while the box was saturated.
+ */
+function loopbackBytes(): number {
+  const line = readFileSync('/proc/net/dev', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().startsWith('lo:'));
+  return line ? Number(line.split(':')[1]!.trim().split(/\s+/)[0]) : Number.NaN;
+}
+
 /** Direct children of `pid` running `command` (the recorder's ffmpeg). */
 function childrenOf(pid: number, command: string): number[] {
   const found: number[] = [];
@@ -119,15 +133,17 @@ function peakRssMb(pid: number): number {
 async function measureCpu<K extends string>(
   pids: Record<K, number[]>,
   ms: number,
-): Promise<{ percent: Record<K, number>; machineBusy: number }> {
+): Promise<{ percent: Record<K, number>; machineBusy: number; loopbackMbps: number }> {
   const names = Object.keys(pids) as K[];
   const sum = (name: K) => pids[name].reduce((total, pid) => total + (processTicks(pid) ?? Number.NaN), 0);
   const before = new Map(names.map((name) => [name, sum(name)]));
   const machineBefore = machineTicks();
+  const bytesBefore = loopbackBytes();
   const startedAt = performance.now();
   await sleep(ms);
   const seconds = (performance.now() - startedAt) / 1000;
   const machineAfter = machineTicks();
+  const loopbackMbps = ((loopbackBytes() - bytesBefore) * 8) / 1e6 / seconds;
   const percent = {} as Record<K, number>;
   for (const name of names) {
     const used = sum(name) - before.get(name)!;
@@ -136,7 +152,7 @@ async function measureCpu<K extends string>(
   }
   const machineBusy =
     (100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total);
-  return { percent, machineBusy };
+  return { percent, machineBusy, loopbackMbps };
 }
 
 /** Starts `bench/servers/<name>.ts` with its own node process; lines of stdout go to `lines`. */
@@ -235,7 +251,7 @@ async function measureStep(
     await sleep(WARMUP_MS);
     const a = await measureCpu({ sfu: [livekit.pid] }, MEASURE_MS);
     console.log(
-      `  N=${publishers}${isMesh ? ' mesh' : ''} A: SFU ${a.percent.sfu.toFixed(1)} % (machine ${a.machineBusy.toFixed(0)} % busy)`,
+      `  N=${publishers}${isMesh ? ' mesh' : ''} A: SFU ${a.percent.sfu.toFixed(1)} % (machine ${a.machineBusy.toFixed(0)} % busy, lo ${a.loopbackMbps.toFixed(1)} Mbit/s)`,
     );
 
     recorder = startChild('recorder', env);
@@ -252,7 +268,7 @@ async function measureStep(
     const rssNodeMb = peakRssMb(recorderPid);
     const rssFfmpegMb = peakRssMb(ffmpeg[0]!);
     console.log(
-      `  N=${publishers}${isMesh ? ' mesh' : ''} B: SFU ${b.percent.sfu.toFixed(1)} %, recorder node ${b.percent.node.toFixed(1)} % + ffmpeg ${b.percent.ffmpeg.toFixed(1)} %, bots ${b.percent.bots.toFixed(1)} % (machine ${b.machineBusy.toFixed(0)} % busy)`,
+      `  N=${publishers}${isMesh ? ' mesh' : ''} B: SFU ${b.percent.sfu.toFixed(1)} %, recorder node ${b.percent.node.toFixed(1)} % + ffmpeg ${b.percent.ffmpeg.toFixed(1)} %, bots ${b.percent.bots.toFixed(1)} % (machine ${b.machineBusy.toFixed(0)} % busy, lo ${b.loopbackMbps.toFixed(1)} Mbit/s)`,
     );
 
     const done = recorder.waitForLine('DONE ', 30_000);
@@ -277,6 +293,8 @@ async function measureStep(
       bots: b.percent.bots,
       machineBusyA: a.machineBusy,
       machineBusyB: b.machineBusy,
+      loopbackMbpsA: a.loopbackMbps,
+      loopbackMbpsB: b.loopbackMbps,
       rssNodeMb,
       rssFfmpegMb,
       fileMb: file.sizeBytes / 1e6,
@@ -338,6 +356,17 @@ async function measureAll(): Promise<TStepResult[]> {
   return results;
 }
 
+/** Least-squares line through (N, recorder %): what a recording costs regardless of N, and per participant. */
+function fitLine(points: Array<[number, number]>): { fixed: number; perParticipant: number } {
+  const n = points.length;
+  const mx = points.reduce((t, [x]) => t + x, 0) / n;
+  const my = points.reduce((t, [, y]) => t + y, 0) / n;
+  const sxx = points.reduce((t, [x]) => t + (x - mx) ** 2, 0);
+  const sxy = points.reduce((t, [x, y]) => t + (x - mx) * (y - my), 0);
+  const perParticipant = sxx > 0 ? sxy / sxx : 0;
+  return { fixed: my - perParticipant * mx, perParticipant };
+}
+
 function writeSection(
   results: TStepResult[],
   run: { startedAt: Date; loadBefore: string; loadAfter: string; livekitVersion: string },
@@ -347,6 +376,7 @@ function writeSection(
   const range = (values: number[], digits: number) =>
     `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
   const [width, height, fps] = VIDEO.split(/[x@]/);
+  const fit = fitLine(results.map((r) => [r.publishers, recorder(r)]));
   const row = (r: TStepResult) =>
     [
       r.publishers,
@@ -360,6 +390,7 @@ function writeSection(
       `${Math.round(r.rssNodeMb)} / ${Math.round(r.rssFfmpegMb)}`,
       pct(r.bots),
       `${Math.round(r.machineBusyA)} / ${Math.round(r.machineBusyB)}`,
+      `${r.loopbackMbpsA.toFixed(1)} / ${r.loopbackMbpsB.toFixed(1)}`,
       `${r.fileMb.toFixed(1)} MB, ${r.fileSeconds.toFixed(0)} s`,
     ].join(' | ');
   const markdown = [
@@ -368,21 +399,27 @@ function writeSection(
     `One room per row on a private livekit-server ${run.livekitVersion} (loopback only, inside a network namespace`,
     `with only \`lo\`). N rtc-node publishers, each a sine tone and a moving ${width}x${height} pattern at ${fps} fps`,
     `(VP8, simulcast ${IS_SIMULCAST ? 'on' : 'off'}, 600 kbps cap), run in their own process and not counted. "Subscribed to":`,
-    'none = publishers only publish (the SFU ingests; in B it also forwards to the recorder); all the',
-    "others = a meeting's full mesh (the SFU forwards N×(N−1) streams; only small N, as the publishers'",
-    'process then decodes every stream). A: the SFU alone. B: the embedded recorder, in its own node',
+    'none = publishers only publish. Dynacast is on, as in the app, so the SFU pauses cameras nobody',
+    'watches: in A such a room carries mostly audio, in B the one camera the recorder shows resumes.',
+    "all the others = a meeting's full mesh (the SFU forwards N×(N−1) streams; only small N, as the",
+    "publishers' process then decodes every stream). A: the SFU alone. B: the embedded recorder, in its own node",
     'process with its ffmpeg child, records the room; recorder and SFU are measured over the same window.',
     `Each phase lasts ${MEASURE_MS / 1000} s after ${WARMUP_MS / 1000} s (publishers) / ${RECORDER_WARMUP_MS / 1000} s (recorder) of warm-up. CPU is`,
     'utime + stime of all threads from `/proc/<pid>/stat` over wall time, in % of one core. Every',
     'recording was checked: ffmpeg exited 0, the WebM is non-empty and its last seconds show the pattern.',
+    '"Media on lo": all traffic in the namespace (publishers → SFU → subscribers and recorder), to show',
+    'the publishers kept sending while the box was saturated.',
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, run ${run.startedAt.toISOString()};`,
     `load average ${run.loadBefore} before, ${run.loadAfter} after: other jobs shared the box, so read`,
     'the ratios measured in the same window rather than the absolute figures.',
     '',
-    '| publishers | subscribed to | SFU % (A: no recording) | SFU % (B: recording) | recorder % (node + ffmpeg) | ffmpeg share | recorder % per participant | recorder / SFU (B) | recorder peak RSS MB (node / ffmpeg) | publishers % (not counted) | machine busy % (A / B) | file |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| publishers | subscribed to | SFU % (A: no recording) | SFU % (B: recording) | recorder % (node + ffmpeg) | ffmpeg share | recorder % per participant | recorder / SFU (B) | recorder peak RSS MB (node / ffmpeg) | publishers % (not counted) | machine busy % (A / B) | media on lo Mbit/s (A / B) | file |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map((r) => `| ${row(r)} |`),
     '',
+    `Least-squares fit over all rows: recorder ≈ ${fit.fixed.toFixed(1)} % of a core per recording + ${fit.perParticipant.toFixed(1)} % per`,
+    'participant. Meeting rows (all the others) give the ratio that matters for a real call; the',
+    'publish-only rows carry less SFU work, so their recorder / SFU ratio overstates it.',
     `Over these rooms the recorder used ${range(results.map(recorder), 0)} % of a core (${range(
       results.map((r) => recorder(r) / r.publishers),
       1,
