@@ -4,9 +4,8 @@
  * and broadcast to the room by the realtime server (the web process has no sockets).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createDb } from '@convene/api/db/client';
+import { egressWebhookBody, type TEgressFixture } from '@convene/api/recording/fixtures/egress-webhooks';
 import type { TRecordingState } from '@convene/api/recording/schemas';
 import { AccessToken } from 'livekit-server-sdk';
 import { io, type Socket } from 'socket.io-client';
@@ -21,15 +20,9 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-const FIXTURES = join(import.meta.dirname, '../api/src/recording/fixtures');
-
 /** A recorded egress webhook body, re-targeted at this test's egress and room. */
-function body(fixture: string, egressId: string, room: string): string {
-  const json = JSON.parse(readFileSync(join(FIXTURES, `${fixture}.json`), 'utf8'));
-  json.egressInfo.egressId = egressId;
-  json.egressInfo.roomName = room;
-  json.id = `EV_${egressId}_${fixture}`;
-  return JSON.stringify(json);
+function body(fixture: TEgressFixture, egressId: string, room: string): string {
+  return egressWebhookBody(fixture, { egressId, room });
 }
 
 /** What livekit-server puts in Authorization: a JWT signed with the API secret over the body hash. */

@@ -2,15 +2,14 @@
  * Egress webhooks (recorded-shape fixtures) applied to real recording rows in the real database:
  * the path LiveKit's egress_* webhooks take through the web route, minus the HTTP.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { EgressStatus, type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import { EgressStatus } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Db } from '../db/client';
 import { createLogger } from '../logger';
 import { seedRoom, testDb, testEnv, uniqueName } from '../realtime/testing';
 import { applyEgressWebhook, type TEgressWebhookDeps } from './egress-events';
-import { createEgressRecorder, type TEgressApi } from './egress-recorder';
+import { createEgressRecorder, type TEgressApi, type TEgressRecorderOptions } from './egress-recorder';
+import { egressWebhookEvent, type TEgressFixture } from './fixtures/egress-webhooks';
 import type { TRecordingState } from './schemas';
 
 let db: Db;
@@ -19,12 +18,9 @@ beforeAll(() => {
 });
 afterAll(() => db?.$disconnect());
 
-/** A fixture for this test's egress and room, parsed as the web route parses a verified body. */
-function fixture(name: string, egressId: string, room: string): Promise<WebhookEvent> {
-  const json = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8'));
-  json.egressInfo.egressId = egressId;
-  json.egressInfo.roomName = room;
-  return new WebhookReceiver('unused', 'unused-secret').receive(JSON.stringify(json), undefined, true);
+/** A recorded webhook for this test's egress and room. */
+function fixture(name: TEgressFixture, egressId: string, room: string) {
+  return egressWebhookEvent(name, { egressId, room });
 }
 
 function depsWithLog(): TEgressWebhookDeps & { published: [string, TRecordingState][] } {
@@ -51,7 +47,8 @@ describe('applyEgressWebhook on real rows', () => {
   test('starting → recording → stopping → ready with size and duration; redeliveries change nothing', async () => {
     const { room, egressId, id } = await seedEgressRecording('starting');
     const deps = depsWithLog();
-    const apply = async (name: string) => applyEgressWebhook(deps, await fixture(name, egressId, room));
+    const apply = async (name: TEgressFixture) =>
+      applyEgressWebhook(deps, await fixture(name, egressId, room));
 
     expect(await apply('egress-started')).toBe('applied');
     expect((await db.recording.findUniqueOrThrow({ where: { id } })).state).toBe('recording');
@@ -76,7 +73,7 @@ describe('applyEgressWebhook on real rows', () => {
     ]);
 
     // LiveKit may deliver twice, and late: nothing moves, nothing is broadcast.
-    for (const name of ['egress-ended-complete', 'egress-started', 'egress-updated-ending']) {
+    for (const name of ['egress-ended-complete', 'egress-started', 'egress-updated-ending'] as const) {
       expect(await apply(name)).toBe('unchanged');
     }
     expect(deps.published).toHaveLength(3);
@@ -152,19 +149,24 @@ describe('stop() lets the egress_ended webhook finalise', () => {
     };
   }
 
-  test('stop() resolves once the webhook made the row ready; the file comes from the webhook', async () => {
-    const { room, egressId, id } = await seedEgressRecording('stopping');
-    const api = await endingApi(egressId, room);
+  function recorderWith(api: TEgressApi, options: Partial<TEgressRecorderOptions> = {}) {
     const env = testEnv();
-    const recorder = createEgressRecorder({
+    return createEgressRecorder({
       livekitUrl: env.LIVEKIT_URL,
       keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
       output: { kind: 'file', dir: '/out/recordings' },
       db,
-      logger: createLogger(env.LOG_LEVEL),
+      logger: createLogger(env.LOG_LEVEL, { service: 'egress-stop-test' }),
       pollMs: 50,
       api,
+      ...options,
     });
+  }
+
+  test('stop() resolves once the webhook made the row ready; the file comes from the webhook', async () => {
+    const { room, egressId, id } = await seedEgressRecording('stopping');
+    const api = await endingApi(egressId, room);
+    const recorder = recorderWith(api);
     let resolved = false;
     const stopping = recorder.stop({ room, recordingId: id }).then((file) => {
       resolved = true;
@@ -190,17 +192,7 @@ describe('stop() lets the egress_ended webhook finalise', () => {
     const api = await endingApi(egressId, room);
     const complete = (await fixture('egress-ended-complete', egressId, room)).egressInfo!;
     api.listEgress = async () => [complete];
-    const env = testEnv();
-    const recorder = createEgressRecorder({
-      livekitUrl: env.LIVEKIT_URL,
-      keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
-      output: { kind: 'file', dir: '/out/recordings' },
-      db,
-      logger: createLogger('silent'),
-      pollMs: 50,
-      finaliseTimeoutMs: 300,
-      api,
-    });
+    const recorder = recorderWith(api, { finaliseTimeoutMs: 300 });
     expect(complete.status).toBe(EgressStatus.EGRESS_COMPLETE);
     expect(await recorder.stop({ room, recordingId: id })).toEqual({
       filePath: '/out/recordings/weekly-sync-3f2b8c1e-9a4d-4e7b-8c21-5d6f7a8b9c0d.mp4',

@@ -1,14 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { EgressStatus, type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import { EgressStatus } from 'livekit-server-sdk';
 import { describe, expect, test } from 'vitest';
 import { egressFileOf, egressTransitions, isEgressWebhook, nanosToSeconds } from './egress-events';
-
-/** A fixture parsed the way the web route parses a verified body. */
-function fixture(name: string): Promise<WebhookEvent> {
-  const body = readFileSync(join(import.meta.dirname, 'fixtures', `${name}.json`), 'utf8');
-  return new WebhookReceiver('unused', 'unused-secret').receive(body, undefined, true);
-}
+import { egressWebhookEvent as fixture } from './fixtures/egress-webhooks';
 
 describe('egress webhook fixtures → transitions', () => {
   test('egress_started (status omitted = STARTING) → started', async () => {
