@@ -219,6 +219,8 @@ export interface InterServerEvents {
     payload: { room: string; recordingId: string },
     ack: (owned: boolean) => void,
   ) => void;
+  /** Whether this instance's recorder holds the recording (the orphan sweep asks; nothing changes). */
+  'recording:held': (payload: { recordingId: string }, ack: (held: boolean) => void) => void;
 }
 
 /** Errors a handshake can fail with, in `connect_error.data.code`. */

@@ -16,10 +16,10 @@ import { RedisPresenceStore } from '../presence/redis-store';
 import type { PresenceStore } from '../presence/store';
 import { updatesForLeft } from '../presence/track-presence';
 import { DEFAULT_CONNECTION_LIMITS, type TConnectionLimits } from '../rate-limit/token-bucket';
-import { stopOwnedRecording } from '../recording/control-recording';
+import { failOrphanedRecordings, stopOwnedRecording } from '../recording/control-recording';
 import { immediateRecorder, type Recorder } from '../recording/recorder';
 import { sweepExpiredRecordings } from '../recording/retention';
-import { ZRecordingStopOwned } from '../recording/schemas';
+import { ZRecordingHeld, ZRecordingStopOwned } from '../recording/schemas';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from './contract';
 import { registerChatHandlers } from './handlers/chat';
 import { registerHandHandlers } from './handlers/hands';
@@ -33,6 +33,7 @@ import { createHandshake } from './handshake';
 import { createHttpHandler } from './internal-http';
 import { applyModerationNotice, applyRoleLocally, identityChannelOf } from './moderation-notices';
 import { rebuildLocalPresence } from './rebuild-presence';
+import { askRecordingHeld, relayRecordingStop } from './recording-relay';
 import { channelOf, type SocketData, type TIo, type TRealtimeContext } from './types';
 
 export interface TRealtimeDeps {
@@ -51,6 +52,8 @@ export interface TRealtimeDeps {
   instanceId?: string;
   /** How often the recording retention sweep runs when RECORDINGS_RETENTION_DAYS > 0 (default hourly). */
   recordingSweepMs?: number;
+  /** How often active recordings nobody holds any more are looked for (default every minute). */
+  orphanSweepMs?: number;
 }
 
 export interface TRealtimeServer {
@@ -127,7 +130,12 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       publish: (room, state) => io.to(channelOf(room)).emit('recording:state', state),
       instanceId: deps.instanceId ?? resolveInstanceId(env),
       // Without Redis this process is the only instance: nobody to relay a stop to.
-      ...(redis ? { relayStop: (input) => relayRecordingStop(io, input) } : {}),
+      ...(redis
+        ? {
+            relayStop: (input: { room: string; recordingId: string }) => relayRecordingStop(io, input),
+            askHeld: (recordingId: string) => askRecordingHeld(io, recordingId),
+          }
+        : {}),
     },
     moderation: {
       db,
@@ -157,6 +165,10 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   io.on('recording:stop-owned', (payload, ack) => {
     const parsed = ZRecordingStopOwned.safeParse(payload);
     ack(parsed.success && stopOwnedRecording(context.recording, parsed.data));
+  });
+  io.on('recording:held', (payload, ack) => {
+    const parsed = ZRecordingHeld.safeParse(payload);
+    ack(parsed.success && context.recording.recorder.owns?.(parsed.data.recordingId) === true);
   });
 
   io.use(createHandshake(context, deps.limits ?? DEFAULT_CONNECTION_LIMITS));
@@ -238,12 +250,29 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     setTimeout(sweepRecordings, Math.min(deps.recordingSweepMs ?? 60_000, 60_000)).unref();
   }
 
+  // Active recordings whose holder is gone (crash, restart) end as failed instead of staying active.
+  let orphanSweeper: NodeJS.Timeout | undefined;
+  if (context.recording.recorder.owns) {
+    let sweepingOrphans = false;
+    orphanSweeper = setInterval(() => {
+      if (sweepingOrphans) return;
+      sweepingOrphans = true;
+      failOrphanedRecordings(context.recording)
+        .catch((error: unknown) => logger.warn({ err: error }, 'orphaned recording sweep failed'))
+        .finally(() => {
+          sweepingOrphans = false;
+        });
+    }, deps.orphanSweepMs ?? 60_000);
+    orphanSweeper.unref();
+  }
+
   return {
     httpServer,
     io,
     async close() {
       clearInterval(sweeper);
       clearInterval(recordingSweeper);
+      clearInterval(orphanSweeper);
       // `io.local`: with the Redis adapter a plain `io.disconnectSockets` is broadcast and would
       // disconnect every instance's clients, not just this one's (found by the cluster test).
       io.local.disconnectSockets(true);
@@ -256,20 +285,6 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
-}
-
-/**
- * Asks every other instance whether its recorder holds the recording (the holder stops it);
- * resolves true when one did. The cluster adapter waits at most 5 s for the answers; those that
- * arrived count even when an instance stays silent (one that just died but is still listed by the
- * adapter's heartbeat), and with no other instance the answer is an immediate "nobody".
- */
-function relayRecordingStop(io: TIo, input: { room: string; recordingId: string }): Promise<boolean> {
-  return new Promise((resolve) => {
-    io.serverSideEmit('recording:stop-owned', input, (_error: Error | null, answers: boolean[]) =>
-      resolve((answers ?? []).some((owned) => owned === true)),
-    );
-  });
 }
 
 /**

@@ -34,6 +34,8 @@ export interface TRecordingDeps {
    * one of them took it. Absent when this is the only instance.
    */
   relayStop?: (input: { room: string; recordingId: string }) => Promise<boolean>;
+  /** Asks the other realtime instances whether one of them holds a recording. Absent when alone. */
+  askHeld?: (recordingId: string) => Promise<boolean>;
 }
 
 /**
@@ -318,4 +320,58 @@ export async function stopRecording(
     deps.logger.error({ err: error, recordingId }, 'recording stop routing failed'),
   );
   return toRecordingState(row);
+}
+
+/**
+ * Finds active recordings of a process-bound recorder that no instance holds any more (its process
+ * crashed or restarted) and fails them with OWNER_GONE_REASON, so nothing stays `recording` for
+ * ever. Every instance runs it: a row only fails when neither this process nor any other instance
+ * answers that it holds it, and the failure is a guarded transition (a second sweeper is a no-op).
+ * Rows that changed recently are left alone: a start registers with its recorder at once, but a
+ * stop may take a while to finalise the file after the recorder let go of it.
+ */
+export async function failOrphanedRecordings(
+  deps: TRecordingDeps,
+  options: {
+    now?: Date;
+    activeGraceMs?: number;
+    stoppingGraceMs?: number;
+    /** Only these rooms (tests: several clusters share one database there). */
+    roomIds?: string[];
+  } = {},
+): Promise<number> {
+  const { recorder } = deps;
+  if (!recorder.owns) return 0;
+  const now = (options.now ?? new Date()).getTime();
+  const rows = await deps.db.recording.findMany({
+    where: {
+      ownerInstance: { not: null },
+      ...(options.roomIds ? { roomId: { in: options.roomIds } } : {}),
+      OR: [
+        {
+          state: { in: ['starting', 'recording'] },
+          updatedAt: { lt: new Date(now - (options.activeGraceMs ?? 60_000)) },
+        },
+        { state: 'stopping', updatedAt: { lt: new Date(now - (options.stoppingGraceMs ?? 600_000)) } },
+      ],
+    },
+    select: { id: true, ownerInstance: true, room: { select: { slug: true } } },
+    take: 100,
+  });
+  let failed = 0;
+  for (const row of rows) {
+    if (recorder.owns(row.id)) continue;
+    const isHeldElsewhere = deps.askHeld ? await deps.askHeld(row.id) : false;
+    if (isHeldElsewhere) continue;
+    deps.logger.warn(
+      { recordingId: row.id, room: row.room.slug, ownerInstance: row.ownerInstance },
+      'active recording held by no instance: failed',
+    );
+    const moved = await applyRecordingEvent(deps, row.room.slug, row.id, 'fail', {
+      failureReason: OWNER_GONE_REASON,
+      endedAt: new Date(),
+    });
+    if (moved) failed++;
+  }
+  return failed;
 }

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { joinBot, publishTone, type TBot } from '../../../e2e/support/bots';
 import type { Db } from '../db/client';
 import { createLogger } from '../logger';
+import { askRecordingHeld } from '../realtime/recording-relay';
 import { createRealtimeServer } from '../realtime/server';
 import {
   connectRaw,
@@ -29,7 +30,7 @@ import {
 } from '../realtime/testing';
 import { createWebhookEndpoint } from '../webhooks/endpoints';
 import { webhookDepsFromEnv } from '../webhooks/webhook-runtime';
-import { OWNER_GONE_REASON } from './control-recording';
+import { failOrphanedRecordings, OWNER_GONE_REASON } from './control-recording';
 import { createEmbeddedRecorder, type TEmbeddedRecorder } from './embedded-recorder';
 import { sweepExpiredRecordings } from './retention';
 
@@ -186,6 +187,55 @@ describe('recording routed to the owning instance', () => {
       recording: { id: orphan.id, room, reason: OWNER_GONE_REASON },
     });
   }, 20_000);
+
+  test('the orphan sweep fails active recordings no instance holds and leaves held ones alone', async () => {
+    const liveRoom = await seedRoom(db, 'rec-held');
+    const host = await connectRaw(one.url, await tokenFor(one.env, liveRoom, 'hana', 'host'));
+    await firstSync(host);
+    // A live recording held by instance 1 (an empty room records black and silence).
+    const recording = nextEvent(host, 'recording:state', (s) => s.state === 'recording', 15_000);
+    const started = await request(host, 'recording:start', {});
+    const liveId = (started as { data: { recordingId: string } }).data.recordingId;
+    await recording;
+    // And what a crash leaves: an active row of an instance that is gone.
+    const orphanRoom = await seedRoom(db, 'rec-orphan');
+    const orphanRoomRow = await db.room.findUniqueOrThrow({ where: { slug: orphanRoom } });
+    const liveRoomRow = await db.room.findUniqueOrThrow({ where: { slug: liveRoom } });
+    const orphan = await db.recording.create({
+      data: {
+        roomId: orphanRoomRow.id,
+        state: 'recording',
+        startedBy: 'hana',
+        startedByName: 'Hana',
+        ownerInstance: 'rec-vanished',
+      },
+    });
+    await sleep(600);
+
+    // Instance 2 sweeps: it holds neither; instance 1 answers that it holds the live one.
+    const sweeper = {
+      db,
+      logger,
+      recorder: recorderTwo,
+      publish: () => undefined,
+      instanceId: 'rec-two',
+      askHeld: (id: string) => askRecordingHeld(two.server.io, id),
+    };
+    const roomIds = [liveRoomRow.id, orphanRoomRow.id];
+    expect(await failOrphanedRecordings(sweeper, { activeGraceMs: 500, roomIds })).toBe(1);
+    expect(await db.recording.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({
+      state: 'failed',
+      failureReason: OWNER_GONE_REASON,
+    });
+    expect((await db.recording.findUniqueOrThrow({ where: { id: liveId } })).state).toBe('recording');
+    // A second sweeper finds nothing more to do.
+    expect(await failOrphanedRecordings(sweeper, { activeGraceMs: 500, roomIds })).toBe(0);
+
+    const idle = nextEvent(host, 'recording:state', (s) => s.state === 'idle', 20_000);
+    expect(await request(host, 'recording:stop', {})).toMatchObject({ ok: true });
+    await idle;
+    host.close();
+  }, 40_000);
 
   test('a room that disallows recording refuses a start (FORBIDDEN), and nothing is stored', async () => {
     const room = await seedRoom(db, 'rec-off');

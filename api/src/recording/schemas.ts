@@ -27,6 +27,9 @@ export type TRecordingStateName = TRecordingState['state'];
 /** A stop relayed between realtime instances (`recording:stop-owned`). */
 export const ZRecordingStopOwned = z.strictObject({ room: z.string().min(1), recordingId: z.uuid() });
 
+/** "Does your recorder hold this recording?" between realtime instances (`recording:held`). */
+export const ZRecordingHeld = z.strictObject({ recordingId: z.uuid() });
+
 /** An integrator acting through the REST API: `api:<key prefix>` and the key's name. */
 export const ZIntegratorActor = z.strictObject({
   identity: z.string().min(1).max(128),
