@@ -40,7 +40,22 @@ async function seedEgressRecording(state: string) {
   const row = await db.recording.create({
     data: { roomId, state, startedBy: 'host', startedByName: 'Host', recorder: 'egress', egressId },
   });
-  return { room, egressId, id: row.id };
+  return { room, roomId, egressId, id: row.id };
+}
+
+/** Attendance as LiveKit's participant webhooks leave it. */
+async function attend(roomId: string, identity: string, joinedAt: Date, leftAt: Date | null = null) {
+  await db.attendance.create({
+    data: {
+      roomId,
+      identity,
+      displayName: `Name ${identity}`,
+      role: 'participant',
+      livekitParticipantSid: uniqueName('PA'),
+      joinedAt,
+      leftAt,
+    },
+  });
 }
 
 describe('applyEgressWebhook on real rows', () => {
@@ -91,6 +106,27 @@ describe('applyEgressWebhook on real rows', () => {
     );
     expect((await db.recording.findUniqueOrThrow({ where: { id } })).state).toBe('ready');
     expect(deps.published.map(([, s]) => s.state)).toEqual(['stopping', 'idle']);
+  });
+
+  test('ready lists who attended while it recorded: not the egress participant, not those gone before', async () => {
+    const { room, roomId, egressId, id } = await seedEgressRecording('recording');
+    // The window: the row's start to the fixture's egress end (1764290096173456789 ns).
+    const end = new Date(1_764_290_096_173);
+    const start = new Date(end.getTime() - 120_000);
+    await db.recording.update({ where: { id }, data: { startedAt: start } });
+    const at = (offsetMs: number) => new Date(start.getTime() + offsetMs);
+    await attend(roomId, 'left-before', at(-60_000), at(-1_000));
+    await attend(roomId, 'ada', at(-30_000), at(10_000));
+    await attend(roomId, 'EG_xN3mQw8Rt2Vb', at(1_000));
+    await attend(roomId, 'bob', at(5_000));
+    await attend(roomId, 'ada', at(20_000)); // rejoined: listed once
+    await attend(roomId, 'came-after', at(125_000));
+    const event = await fixture('egress-ended-complete', egressId, room);
+    expect(await applyEgressWebhook(depsWithLog(), event)).toBe('applied');
+    expect((await db.recording.findUniqueOrThrow({ where: { id } })).participants).toEqual([
+      { identity: 'ada', name: 'Name ada' },
+      { identity: 'bob', name: 'Name bob' },
+    ]);
   });
 
   test('a failed egress → failed with the egress error; a duplicate is harmless', async () => {

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
 import { applyRecordingEvent } from './control-recording';
-import type { TRecordingFile } from './recorder';
+import type { TRecordedParticipant, TRecordingFile } from './recorder';
 import type { TRecordingState } from './schemas';
 import type { TRecordingEvent } from './state-machine';
 
@@ -102,6 +102,34 @@ export function egressTransitions(info: EgressInfo): TEgressTransition[] {
   }
 }
 
+/** LiveKit Egress joins rooms as a participant named after the egress (`EG_…`); it is not a person. */
+const EGRESS_IDENTITY = /^EG_/;
+
+/**
+ * Who was in the room while it was recorded. Egress reports no participants, so they come from
+ * the attendance LiveKit's participant webhooks keep: everyone present at some point between
+ * `from` and `to`, once each, in order of arrival.
+ */
+export async function attendeesDuring(
+  db: Db,
+  roomId: string,
+  from: Date,
+  to: Date,
+): Promise<TRecordedParticipant[]> {
+  const rows = await db.attendance.findMany({
+    where: { roomId, joinedAt: { lte: to }, OR: [{ leftAt: null }, { leftAt: { gte: from } }] },
+    orderBy: { joinedAt: 'asc' },
+    select: { identity: true, displayName: true },
+  });
+  const seen = new Map<string, TRecordedParticipant>();
+  for (const row of rows) {
+    if (!EGRESS_IDENTITY.test(row.identity) && !seen.has(row.identity)) {
+      seen.set(row.identity, { identity: row.identity, name: row.displayName });
+    }
+  }
+  return [...seen.values()];
+}
+
 export interface TEgressWebhookDeps {
   db: Db;
   logger: Logger;
@@ -124,7 +152,7 @@ export async function applyEgressWebhook(
   if (!isEgressWebhook(event) || !info?.egressId) return 'ignored';
   const recording = await deps.db.recording.findUnique({
     where: { egressId: info.egressId },
-    select: { id: true, filePath: true, room: { select: { slug: true } } },
+    select: { id: true, roomId: true, startedAt: true, filePath: true, room: { select: { slug: true } } },
   });
   if (!recording) {
     deps.logger.debug(
@@ -136,7 +164,16 @@ export async function applyEgressWebhook(
   const room = recording.room.slug;
   let applied = false;
   for (const step of egressTransitions(info)) {
-    if (await applyRecordingEvent(deps, room, recording.id, step.event, step.extra ?? {})) applied = true;
+    const extra = { ...step.extra };
+    if (step.event === 'stopped') {
+      extra.participants = await attendeesDuring(
+        deps.db,
+        recording.roomId,
+        recording.startedAt,
+        extra.endedAt ?? new Date(),
+      );
+    }
+    if (await applyRecordingEvent(deps, room, recording.id, step.event, extra)) applied = true;
   }
   if (!applied && info.status === EgressStatus.EGRESS_COMPLETE && recording.filePath === null) {
     // stop() gave up waiting for this webhook and the row went `ready` without a file: the
