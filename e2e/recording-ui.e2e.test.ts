@@ -253,13 +253,28 @@ describe('recording in the UI', () => {
 
     // Phone width: rows become cards; nothing wider than the screen.
     const phone = await signInAdmin(admin, PHONE);
-    await phone
-      .locator(`[data-testid="recording-row"][data-id="${recording.id}"]`)
-      .waitFor({ timeout: 10_000 });
+    const phoneRow = phone.locator(`[data-testid="recording-row"][data-id="${recording.id}"]`);
+    await phoneRow.waitFor({ timeout: 10_000 });
     expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
       PHONE.width,
     );
     await saveScreenshot(phone, 'recording-admin-phone');
+    // The inline player fits the phone too.
+    await phoneRow.getByTestId('recording-play').click();
+    await phone.waitForFunction(
+      `document.querySelector('[data-testid="recording-video"]')?.readyState >= 1`,
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
+    const playerBox = await phone.getByTestId('recording-video').boundingBox();
+    expect(playerBox?.width ?? 0).toBeGreaterThan(300);
+    expect((playerBox?.x ?? 0) + (playerBox?.width ?? 1e9)).toBeLessThanOrEqual(PHONE.width);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      PHONE.width,
+    );
+    await saveScreenshot(phone, 'recording-admin-player-phone');
     await phone.context().close();
 
     // Delete: confirm → the row goes, the file is gone from disk, and the audit log says who.
