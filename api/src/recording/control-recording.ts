@@ -83,15 +83,21 @@ export function recordingDownloadPath(id: string): string {
  */
 async function enqueueTransitionEvent(
   tx: Prisma.TransactionClient,
-  room: string,
+  room: { id: string; name: string },
   row: TRecordingRow,
   extra: TRecordingUpdate,
 ) {
-  const base = { id: row.id, room, startedBy: { identity: row.startedBy, name: row.startedByName } };
+  const base = {
+    id: row.id,
+    room: room.name,
+    startedBy: { identity: row.startedBy, name: row.startedByName },
+  };
+  // `room {id,name}` like the room and participant events; `recording.room` is the name again.
   if (row.state === 'recording') {
-    await enqueueDomainEvent(tx, 'recording.started', { recording: base });
+    await enqueueDomainEvent(tx, 'recording.started', { room, recording: base });
   } else if (row.state === 'ready') {
     await enqueueDomainEvent(tx, 'recording.ready', {
+      room,
       recording: {
         ...base,
         durationSeconds: extra.durationSeconds ?? null,
@@ -102,6 +108,7 @@ async function enqueueTransitionEvent(
     });
   } else if (row.state === 'failed') {
     await enqueueDomainEvent(tx, 'recording.failed', {
+      room,
       recording: { ...base, reason: row.failureReason ?? 'unknown' },
     });
   }
@@ -128,7 +135,7 @@ export async function applyRecordingEvent(
     const next = nextRecordingState((fresh?.state as TStoredRecordingState | undefined) ?? null, event);
     if (!next) return null;
     const updated = await updateRecordingState(tx, id, next, extra);
-    await enqueueTransitionEvent(tx, room, updated, extra);
+    await enqueueTransitionEvent(tx, { id: current.roomId, name: room }, updated, extra);
     return updated;
   });
   if (row) deps.publish(room, toRecordingState(row));

@@ -137,7 +137,9 @@ describe('recording routed to the owning instance', () => {
       const events = await outboxEvents(recordingId);
       expect(events.map((e) => e.type)).toEqual(['recording.started', 'recording.ready']);
       for (const event of events) expect(event.deliveries.map((d) => d.endpointId)).toContain(endpointId);
+      const roomId = (await db.room.findUniqueOrThrow({ where: { slug: room } })).id;
       expect((events[1]!.payload as { data: unknown }).data).toMatchObject({
+        room: { id: roomId, name: room },
         recording: {
           id: recordingId,
           room,
