@@ -114,6 +114,13 @@ describe('recording in the UI', () => {
     await waiting.getByTestId('join').waitFor();
     expect(await waiting.getByTestId('recording-consent').count()).toBe(0);
     expect(await statusOf(slug)).toEqual({ exists: true, recording: false, locked: false, lobby: false });
+    // The slug is validated (problem+json 400); an unknown room is reported, not created.
+    const invalid = await fetch(`${PUBLIC_URL}/api/rooms/Not_a_room!/status`);
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+    const unknown = `${slug}-nobody`;
+    expect(await statusOf(unknown)).toEqual({ exists: false, recording: false, locked: false, lobby: false });
+    expect(await db.room.count({ where: { slug: unknown } })).toBe(0);
 
     // The host clicks Record: the guest's indicator within 1 s (it shows from `starting`, once the
     // server accepted; `recording` follows when the recorder's ffmpeg runs), the waiting page's
