@@ -233,6 +233,28 @@ describe('recordings over REST', () => {
     expect(notReady.status).toBe(404);
     expect((await apiCall('POST', `/recordings/${id}/stop`, { key })).status).toBe(202);
     await waitForState(id, 'ready');
-    expect((await apiCall('DELETE', `/recordings/${id}`, { key })).status).toBe(204);
+
+    // A second recording of the same room, then the list one per page: newest first, by cursor.
+    const second = await apiCall('POST', `/rooms/${room}/recordings`, { key });
+    expect(second.status, second.text).toBe(201);
+    const secondId = (second.body as TRecordingView).id;
+    await waitForState(secondId, 'recording');
+    expect((await apiCall('POST', `/recordings/${secondId}/stop`, { key })).status).toBe(202);
+    await waitForState(secondId, 'ready');
+    const page1 = await apiCall('GET', `/recordings?room=${room}&limit=1`, { key });
+    const body1 = page1.body as { data: TRecordingView[]; nextCursor: string | null };
+    expect(body1.data.map((r) => r.id)).toEqual([secondId]);
+    expect(body1.nextCursor).toBe(secondId);
+    const page2 = await apiCall('GET', `/recordings?room=${room}&limit=1&cursor=${body1.nextCursor}`, {
+      key,
+    });
+    expect(page2.body).toEqual({ data: [expect.objectContaining({ id })], nextCursor: null });
+    const bad = await apiCall('GET', '/recordings?state=paused', { key });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'state' }] });
+
+    for (const recordingId of [id, secondId]) {
+      expect((await apiCall('DELETE', `/recordings/${recordingId}`, { key })).status).toBe(204);
+    }
   }, 60_000);
 });
