@@ -5,6 +5,7 @@ import { resolveInstanceId } from '../observability/instance';
 import { attachRealtimeObservability } from '../observability/realtime';
 import { immediateRecorder } from '../recording/recorder';
 import { createRealtimeServer } from './server';
+import { channelOf } from './types';
 
 let env: TEnv;
 try {
@@ -45,6 +46,20 @@ const recorder =
         )
       : undefined;
 const server = createRealtimeServer({ env, db, logger, recorder: recorder ?? immediateRecorder });
+// RECORDER=egress: webhooks that never arrived are made up for from the Egress API once a minute.
+if (recorder && 'reconcile' in recorder) {
+  let reconciling = false;
+  setInterval(() => {
+    if (reconciling) return;
+    reconciling = true;
+    recorder
+      .reconcile((room, state) => server.io.to(channelOf(room)).emit('recording:state', state))
+      .catch((error: unknown) => logger.warn({ err: error }, 'egress reconcile failed'))
+      .finally(() => {
+        reconciling = false;
+      });
+  }, 60_000).unref();
+}
 // /healthz, /readyz, /metrics and the SIGTERM drain (docs/operations.md).
 const ops = attachRealtimeObservability({ env, db, logger, server, instance });
 

@@ -236,4 +236,29 @@ describe('stop() lets the egress_ended webhook finalise', () => {
       durationSeconds: 93.37,
     });
   });
+
+  test('reconcile finalises from the API what webhooks never reported, and fails what LiveKit forgot', async () => {
+    const done = await seedEgressRecording('recording');
+    const forgotten = await seedEgressRecording('stopping');
+    const complete = (await fixture('egress-ended-complete', done.egressId, done.room)).egressInfo!;
+    const api = await endingApi(done.egressId, done.room);
+    api.listEgress = async (options?: { egressId?: string } | string) =>
+      typeof options === 'object' && options.egressId === done.egressId ? [complete] : [];
+    await db.$executeRaw`UPDATE "Recording" SET "updatedAt" = now() - interval '5 minutes' WHERE id IN (${done.id}::uuid, ${forgotten.id}::uuid)`;
+    const published: string[] = [];
+    const moved = await recorderWith(api).reconcile((_room, s) => published.push(s.state), {
+      roomIds: [done.roomId, forgotten.roomId],
+    });
+    expect(moved).toBe(2);
+    expect(await db.recording.findUniqueOrThrow({ where: { id: done.id } })).toMatchObject({
+      state: 'ready',
+      sizeBytes: 18_734_912n,
+      durationSeconds: 93.37,
+    });
+    expect(await db.recording.findUniqueOrThrow({ where: { id: forgotten.id } })).toMatchObject({
+      state: 'failed',
+      failureReason: 'LiveKit Egress no longer knows this recording.',
+    });
+    expect(published.sort()).toEqual(['failed', 'idle', 'stopping']);
+  });
 });

@@ -150,15 +150,24 @@ export async function applyEgressWebhook(
 ): Promise<TEgressWebhookOutcome> {
   const info = event.egressInfo;
   if (!isEgressWebhook(event) || !info?.egressId) return 'ignored';
+  return applyEgressInfo(deps, info, event.event);
+}
+
+/**
+ * Applies an EgressInfo (from a webhook, or from the API when reconciling) to the recording that
+ * holds its egress id. `source` names where it came from, for the logs.
+ */
+export async function applyEgressInfo(
+  deps: TEgressWebhookDeps,
+  info: EgressInfo,
+  source: string,
+): Promise<TEgressWebhookOutcome> {
   const recording = await deps.db.recording.findUnique({
     where: { egressId: info.egressId },
     select: { id: true, roomId: true, startedAt: true, filePath: true, room: { select: { slug: true } } },
   });
   if (!recording) {
-    deps.logger.debug(
-      { event: event.event, egressId: info.egressId },
-      'egress webhook for no recording: ignored',
-    );
+    deps.logger.debug({ source, egressId: info.egressId }, 'egress update for no recording: ignored');
     return 'ignored';
   }
   const room = recording.room.slug;
@@ -193,13 +202,13 @@ export async function applyEgressWebhook(
   }
   deps.logger.debug(
     {
-      event: event.event,
+      source,
       egressId: info.egressId,
       recordingId: recording.id,
       status: EgressStatus[info.status],
       applied,
     },
-    'egress webhook',
+    'egress update',
   );
   return applied ? 'applied' : 'unchanged';
 }

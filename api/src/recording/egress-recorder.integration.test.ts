@@ -21,18 +21,19 @@ import {
   tokenFor,
   uniqueName,
 } from '../realtime/testing';
-import { createEgressRecorder } from './egress-recorder';
+import { createEgressRecorder, type TEgressRecorder } from './egress-recorder';
 
 const TIMEOUT_MS = 2000;
 
 let db: Db;
 let server: TTestInstance;
 let rooms: RoomServiceClient;
+let recorder: TEgressRecorder;
 
 beforeAll(async () => {
   db = testDb();
   const env = testEnv();
-  const recorder = createEgressRecorder({
+  recorder = createEgressRecorder({
     livekitUrl: env.LIVEKIT_URL,
     keys: { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET },
     output: { kind: 'file', dir: '/out/recordings' },
@@ -140,5 +141,30 @@ describe('RECORDER=egress against livekit-server', () => {
     } finally {
       host.close();
     }
+  });
+
+  test('reconcile: an API that cannot answer leaves rows alone; a start that never stored an egress id fails', async () => {
+    const room = await seedRoom(db, 'egress-reconcile');
+    const { id: roomId } = await db.room.findUniqueOrThrow({ where: { slug: room }, select: { id: true } });
+    const base = { roomId, startedBy: 'host', startedByName: 'Host', recorder: 'egress' };
+    // livekit-server without Redis answers "egress not connected": that is not "no such egress".
+    const active = await db.recording.create({
+      data: { ...base, state: 'recording', egressId: uniqueName('EG_reconcile') },
+    });
+    const orphan = await db.recording.create({ data: { ...base, state: 'starting' } });
+    const recent = await db.recording.create({ data: { ...base, state: 'starting' } });
+    await db.$executeRaw`UPDATE "Recording" SET "updatedAt" = now() - interval '5 minutes' WHERE id IN (${active.id}::uuid, ${orphan.id}::uuid)`;
+    const published: string[] = [];
+    expect(await recorder.reconcile((r, s) => published.push(`${r}:${s.state}`), { roomIds: [roomId] })).toBe(
+      1,
+    );
+    const state = async (id: string) => (await db.recording.findUniqueOrThrow({ where: { id } })).state;
+    expect(await state(active.id)).toBe('recording');
+    expect(await state(recent.id)).toBe('starting');
+    expect(await db.recording.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({
+      state: 'failed',
+      failureReason: 'LiveKit Egress never started this recording.',
+    });
+    expect(published).toEqual([`${room}:failed`]);
   });
 });

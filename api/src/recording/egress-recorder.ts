@@ -19,7 +19,14 @@ import type { TEnv } from '../env';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { TLivekitKeys } from '../tokens/issue-join-token';
-import { egressFailureReason, egressFileOf, isEgressFailed } from './egress-events';
+import { applyRecordingEvent } from './control-recording';
+import {
+  applyEgressInfo,
+  egressFailureReason,
+  egressFileOf,
+  isEgressFailed,
+  type TEgressWebhookDeps,
+} from './egress-events';
 import type { Recorder, TRecorderStartInput, TRecordingFile } from './recorder';
 
 /** Where the egress worker writes: a directory on its own disk, or an S3(-compatible) bucket. */
@@ -140,6 +147,17 @@ export interface TEgressRecorderOptions {
 export interface TEgressRecorder extends Recorder {
   /** Nothing to finalise on shutdown: egress runs on its own workers and reports by webhook. */
   stopAll(): Promise<void>;
+  /**
+   * Brings active egress recordings whose last change is older than `graceMs` (default 60 s) in
+   * line with what the Egress API says, for webhooks that never arrived: a finished egress is
+   * finalised like its `egress_ended` webhook would have, an egress LiveKit no longer knows and a
+   * row whose start never stored an egress id (the process died mid-start) end `failed`. API
+   * errors leave the row as it is. Answers how many rows moved.
+   */
+  reconcile(
+    publish: TEgressWebhookDeps['publish'],
+    options?: { graceMs?: number; roomIds?: string[] },
+  ): Promise<number>;
 }
 
 const TERMINAL: EgressStatus[] = [
@@ -295,5 +313,46 @@ export function createEgressRecorder(options: TEgressRecorderOptions): TEgressRe
     },
 
     async stopAll() {},
+
+    async reconcile(publish, reconcileOptions = {}) {
+      const rows = await db.recording.findMany({
+        where: {
+          recorder: 'egress',
+          state: { in: ['starting', 'recording', 'stopping'] },
+          updatedAt: { lt: new Date(Date.now() - (reconcileOptions.graceMs ?? 60_000)) },
+          ...(reconcileOptions.roomIds ? { roomId: { in: reconcileOptions.roomIds } } : {}),
+        },
+        select: { id: true, egressId: true, room: { select: { slug: true } } },
+        take: 100,
+      });
+      const deps = { db, logger, publish };
+      let moved = 0;
+      for (const row of rows) {
+        const fail = (failureReason: string) =>
+          applyRecordingEvent(deps, row.room.slug, row.id, 'fail', { failureReason, endedAt: new Date() });
+        if (!row.egressId) {
+          if (await fail('LiveKit Egress never started this recording.')) moved++;
+          continue;
+        }
+        let infos: EgressInfo[];
+        try {
+          infos = await api.listEgress({ egressId: row.egressId });
+        } catch (error) {
+          // Unavailable is not an answer: the row stays as it is until the API can say.
+          logger.warn(
+            { recordingId: row.id, reason: error instanceof Error ? error.message : String(error) },
+            'egress reconcile: API unavailable',
+          );
+          continue;
+        }
+        const info = infos.find((i) => i.egressId === row.egressId);
+        if (!info) {
+          if (await fail('LiveKit Egress no longer knows this recording.')) moved++;
+        } else if ((await applyEgressInfo(deps, info, 'reconcile')) === 'applied') {
+          moved++;
+        }
+      }
+      return moved;
+    },
   };
 }
