@@ -26,6 +26,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { lumaSpread } from '../e2e/support/media-probe';
 import { ROOT, writeBenchmarkSection } from './lib';
 
 /** Rooms where the publishers only publish (the SFU ingests, and forwards to the recorder alone). */
@@ -197,35 +198,6 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Luma standard deviation of the frame at `at` s: ~0 for black, >20 for the test pattern. */
-function lumaSpread(file: string, at: number): number {
-  const frame = execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-ss',
-      String(at),
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'gray',
-      '-',
-    ],
-    { maxBuffer: 16 * 1024 * 1024 },
-  );
-  let sum = 0;
-  for (const v of frame) sum += v;
-  const mean = sum / frame.length;
-  let squares = 0;
-  for (const v of frame) squares += (v - mean) ** 2;
-  return Math.sqrt(squares / frame.length);
-}
-
 async function measureStep(
   { publishers, isMesh }: TStep,
   livekit: { url: string; pid: number; apiKey: string; apiSecret: string },
@@ -280,7 +252,7 @@ async function measureStep(
     };
     if (!(file.sizeBytes > 0)) throw new Error(`N=${publishers}: the recording is empty`);
     // The camera must have been recorded during the window, not black frames only.
-    const spread = lumaSpread(file.filePath, Math.max(0, file.durationSeconds - 2));
+    const spread = await lumaSpread(file.filePath, Math.max(0, file.durationSeconds - 2));
     if (spread < 20)
       throw new Error(`N=${publishers}: the recorded picture is blank (luma σ ${spread.toFixed(1)})`);
     return {

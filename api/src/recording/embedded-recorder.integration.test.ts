@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { RoomServiceClient, TrackType } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { publishSyntheticVideoBot, type TMediaBot } from '../../../e2e/support/bots';
+import { decodeLuma, stddev } from '../../../e2e/support/media-probe';
 import type { Db } from '../db/client';
 import { livekitHttpUrl } from '../livekit/room-admin';
 import { createLogger } from '../logger';
@@ -96,39 +97,6 @@ async function decodeAudio(file: string, from: number, seconds: number): Promise
     { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
   );
   return new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
-}
-
-/** One decoded video frame at `at` seconds, as 8-bit luma. */
-async function decodeLuma(file: string, at: number): Promise<Uint8Array> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-ss',
-      String(at),
-      '-i',
-      file,
-      '-frames:v',
-      '1',
-      '-f',
-      'rawvideo',
-      '-pix_fmt',
-      'gray',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 },
-  );
-  return new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.byteLength);
-}
-
-function stddev(values: Uint8Array): number {
-  let sum = 0;
-  for (const v of values) sum += v;
-  const mean = sum / values.length;
-  let sq = 0;
-  for (const v of values) sq += (v - mean) ** 2;
-  return Math.sqrt(sq / values.length);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
