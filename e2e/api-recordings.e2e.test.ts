@@ -2,9 +2,13 @@
 // stop to the realtime server, whose embedded recorder (rtc-node + ffmpeg) records an rtc-node bot
 // publishing a tone through the real livekit-server. The file is downloaded with byte ranges, the
 // outgoing webhooks arrive signed at a receiver in this process, and delete removes file and row.
-import { stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { SCOPES } from '@convene/api/apikeys/scopes';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -102,6 +106,40 @@ function webhooksFor(id: string) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const run = promisify(execFile);
+
+/** Power of `hz` in 48 kHz mono samples (Goertzel), normalised by the length. */
+function tonePower(samples: Int16Array, hz: number): number {
+  const coeff = 2 * Math.cos((2 * Math.PI * hz) / 48_000);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of samples) {
+    const s0 = x / 32768 + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / samples.length;
+}
+
+/** The streams of a downloaded file and 2 s of its audio from 2 s in, decoded by ffmpeg. */
+async function inspectMedia(bytes: Buffer) {
+  const dir = await mkdtemp(join(tmpdir(), 'convene-rec-dl-'));
+  try {
+    const file = join(dir, 'download.webm');
+    await writeFile(file, bytes);
+    const probe = JSON.parse(
+      (await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file])).stdout,
+    ) as { streams: Array<{ codec_type: string; codec_name: string }> };
+    // biome-ignore format: one ffmpeg option per line
+    const { stdout } = await run('ffmpeg', [
+      '-v', 'error', '-ss', '2', '-t', '2', '-i', file, '-vn', '-ac', '1', '-ar', '48000', '-f', 's16le', '-',
+    ], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
+    const pcm = new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
+    return { codecs: probe.streams.map((st) => `${st.codec_type}:${st.codec_name}`).sort(), pcm };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe('recordings over REST', () => {
   test('start, 409 on a second start, stop, ready with media, download with ranges, webhooks, delete', async () => {
@@ -135,6 +173,9 @@ describe('recordings over REST', () => {
     expect(stopAgain.status).toBe(409);
     expect(stopAgain.body).toMatchObject({ code: 'CONFLICT' });
 
+    process.stdout.write(
+      `recording over REST: ${ready.durationSeconds?.toFixed(2)} s, ${ready.sizeBytes} bytes, participants ${JSON.stringify(ready.participants)}\n`,
+    );
     expect(ready.durationSeconds).toBeGreaterThan(3);
     expect(ready.sizeBytes).toBeGreaterThan(0);
     expect(ready.participants).toEqual(
@@ -162,6 +203,11 @@ describe('recordings over REST', () => {
     const bytes = Buffer.from(await full.arrayBuffer());
     expect(bytes.length).toBe(ready.sizeBytes);
     expect(bytes.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    // Real media: Opus + VP8, and the bot's 440 Hz tone well above the other bins.
+    const media = await inspectMedia(bytes);
+    expect(media.codecs).toEqual(['audio:opus', 'video:vp8']);
+    const offTone = Math.max(...[300, 660, 1250, 2000].map((hz) => tonePower(media.pcm, hz)));
+    expect(tonePower(media.pcm, 440)).toBeGreaterThan(100 * offTone);
 
     const part = await download(path, { range: 'bytes=0-99' });
     expect(part.status).toBe(206);

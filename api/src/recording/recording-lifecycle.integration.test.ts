@@ -128,6 +128,9 @@ describe('recording routed to the owning instance', () => {
       expect(row).toMatchObject({ state: 'ready', failureReason: null });
       expect(row.filePath).toMatch(/\.webm$/);
       expect(row.sizeBytes).toBe(BigInt((await stat(row.filePath!)).size));
+      process.stdout.write(
+        `stop relayed to the owner: ${row.durationSeconds?.toFixed(2)} s, ${row.sizeBytes} bytes\n`,
+      );
       expect(row.durationSeconds).toBeGreaterThan(3);
       expect(row.durationSeconds).toBeLessThan(15);
       expect(row.participants).toEqual(expect.arrayContaining([{ identity: 'alice', name: 'Bot alice' }]));
