@@ -295,15 +295,15 @@ export async function runChatFanout(): Promise<TSummary[]> {
     'own process, the clients in the bench process: same machine, same run. Latency: send → each delivery.',
     `${ROUNDS} rounds of ${MEASURE_MS / 1000} s per server in rotating order; the round with the median rate is shown.`,
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, Node ${process.version}, run ${new Date().toISOString()}`,
-    '(a shared 2-core box: other jobs ran at the same time, hence the wide ranges).',
+    '(clients, servers and PostgreSQL share the same cores; the range shows the spread over rounds).',
     '',
     ...sections,
     "Convene's path: token-verified handshake, zod validation, token-bucket check, PostgreSQL insert with",
-    'the per-room seq (group commit: concurrent messages of a room share one statement; nothing is',
-    'acked before its commit), then broadcast. With everyone talking, group commit keeps pace with bare',
-    'Socket.IO; with few senders each waiting for its ack, the commit round trip (fsync) bounds the',
-    'rate: that is the price of "ack means stored". The bench raises the per-connection rate limit (a',
-    'sender here far outpaces a typist) but the bucket is still consulted on every event.',
+    'the per-room seq, then broadcast. Group commit: one prepared statement per room in flight, and every',
+    'message arriving meanwhile rides the next one; nothing is acked before its commit. With few senders',
+    'each waiting for its ack, the commit round trip (fsync) bounds the rate: that is the price of "ack',
+    'means stored". The bench raises the per-connection rate limit (a sender here far outpaces a typist)',
+    'but the bucket is still consulted on every event.',
   ].join('\n');
   const file = writeBenchmarkSection('chat-fanout', markdown);
   console.log(`${markdown}\n\nwritten to ${file}`);

@@ -66,6 +66,9 @@ export interface TRealtimeServer {
 /** Largest Socket.IO packet; chat text is further capped by the contract (4000 chars). */
 export const MAX_HTTP_BUFFER_SIZE = 64 * 1024;
 
+/** Connections of the chat write path (shared by all rooms of this instance). */
+const CHAT_POOL_SIZE = 8;
+
 /**
  * Builds the realtime server without listening; `main.ts` (or a test) calls listen.
  * With REDIS_URL, instances share rooms through the Redis Streams adapter and presence lives in
@@ -108,11 +111,9 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     store = new MemoryPresenceStore();
   }
 
-  // The chat hot path gets its own small pool (one connection per in-flight group commit + 1).
-  const chatPool = new pg.Pool({
-    connectionString: env.DATABASE_URL,
-    max: (deps.chatWriter?.maxInFlight ?? 4) + 1,
-  });
+  // The chat hot path gets its own small pool: each room has at most maxInFlight statements
+  // running, and rooms write in parallel up to the pool's size.
+  const chatPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: CHAT_POOL_SIZE });
   chatPool.on('error', (error) => logger.warn({ err: error }, 'chat pool error'));
   const writer = new ChatWriter(pgSql(chatPool), logger, deps.chatWriter);
   const livekitKeys = { apiKey: env.LIVEKIT_API_KEY, apiSecret: env.LIVEKIT_API_SECRET };
