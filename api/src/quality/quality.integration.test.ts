@@ -19,6 +19,7 @@ import {
   tokenFor,
   uniqueName,
 } from '../realtime/testing';
+import { pruneQualitySamples, QUALITY_SAMPLE_RETENTION_MS } from './prune';
 import { getQualityHistory } from './room-quality';
 
 let db: Db;
@@ -156,5 +157,23 @@ describe('quality:report', () => {
         error: { code: 'VALIDATION_FAILED' },
       });
     }
+  });
+});
+
+describe('quality sample retention', () => {
+  test('samples older than the retention are deleted, recent ones kept', async () => {
+    const room = uniqueName('q-prune');
+    const now = new Date();
+    const old = new Date(now.getTime() - QUALITY_SAMPLE_RETENTION_MS - 60_000);
+    const recent = new Date(now.getTime() - QUALITY_SAMPLE_RETENTION_MS + 60_000);
+    await db.qualitySample.createMany({
+      data: [
+        { roomSlug: room, identity: 'old', quality: 'poor', createdAt: old },
+        { roomSlug: room, identity: 'recent', quality: 'good', createdAt: recent },
+      ],
+    });
+    expect(await pruneQualitySamples(db, now)).toBeGreaterThanOrEqual(1);
+    const left = await db.qualitySample.findMany({ where: { roomSlug: room }, select: { identity: true } });
+    expect(left.map((r) => r.identity)).toEqual(['recent']);
   });
 });

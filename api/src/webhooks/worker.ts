@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import pg from 'pg';
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import { pruneQualitySamples } from '../quality/prune';
 import { OUTBOX_CHANNEL } from './enqueue';
 import { pruneWebhookData } from './prune';
 import { nextAttemptAt, shouldDisableEndpoint, type TRetryPolicy } from './retry-policy';
@@ -150,6 +151,9 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
       const pruned = await pruneWebhookData(db);
       if (pruned.events || pruned.idempotencyKeys)
         log.info(pruned, 'pruned old webhook events and idempotency keys');
+      // The web app's periodic housekeeping lives here: one timer per web process, no leader.
+      const samples = await pruneQualitySamples(db);
+      if (samples) log.info({ samples }, 'pruned old connection-quality samples');
     }
     const ids = await claim();
     await Promise.all(
