@@ -33,8 +33,18 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
+/**
+ * Marks every AppError, whichever copy of this module made it. Next.js bundles the domain code
+ * into each server bundle (instrumentation, every route), so one process can hold several
+ * `AppError` classes, and the process-wide objects on `globalThis` (web/src/server/context.ts)
+ * throw the class of the bundle that built them, not of the route that catches. A key from the
+ * global symbol registry is the same in all copies.
+ */
+const APP_ERROR_BRAND = Symbol.for('convene.AppError');
+
 export class AppError extends Error {
   override name = 'AppError';
+  readonly [APP_ERROR_BRAND] = true;
   constructor(
     readonly code: ErrorCode,
     message?: string,
@@ -42,10 +52,20 @@ export class AppError extends Error {
   ) {
     super(message ?? ERROR_CATALOG[code].message);
   }
+
+  /** `instanceof AppError` recognises an AppError from any copy of this module (see the brand). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isAppError(value);
+  }
 }
 
+/** True for an AppError from any bundle's copy of this module, not only this one. */
 export function isAppError(error: unknown): error is AppError {
-  return error instanceof AppError;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { [APP_ERROR_BRAND]?: unknown })[APP_ERROR_BRAND] === true
+  );
 }
 
 export function httpStatusFor(code: ErrorCode): number {
