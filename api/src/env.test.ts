@@ -19,6 +19,7 @@ describe('parseEnv', () => {
     });
     expect(env.ALLOWED_ORIGINS).toContain('http://localhost:3000');
     expect(env.LIVEKIT_PUBLIC_URL).toBe(valid.LIVEKIT_URL);
+    expect(env.REALTIME_INTERNAL_URL).toBe('http://127.0.0.1:4000');
   });
 
   test('outgoing webhook and API defaults: ~24 h of retries, worker on, 600 requests/min', () => {

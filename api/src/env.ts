@@ -133,6 +133,7 @@ export const ZEnv = z
       ...e,
       PUBLIC_URL: publicUrl,
       REALTIME_PUBLIC_URL: realtimePublicUrl,
+      REALTIME_INTERNAL_URL: e.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${e.REALTIME_PORT}`,
       LIVEKIT_PUBLIC_URL: e.LIVEKIT_PUBLIC_URL ?? e.LIVEKIT_URL,
       ALLOWED_ORIGINS: [...new Set([origin, ...(e.ALLOWED_ORIGINS ?? [])])],
       SECURE_COOKIES: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
