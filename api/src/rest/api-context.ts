@@ -3,6 +3,7 @@ import type { TEnv } from '../env';
 import type { TRoomAdmin } from '../livekit/room-admin';
 import type { Logger } from '../logger';
 import type { TModerationDeps } from '../moderation/moderate-room';
+import type { TInternalClientConfig } from '../realtime/internal-client';
 import type { TWebhookDeps } from '../webhooks/endpoints';
 
 /** What REST API v1 operations need; built once per web process. */
@@ -15,4 +16,6 @@ export interface TApiContext {
   livekitKeys: { apiKey: string; apiSecret: string };
   /** The shared moderation entry point: audit log, live notices, removal revocation. */
   moderation: TModerationDeps;
+  /** The realtime server's internal endpoints (system messages, recording control). */
+  realtime: TInternalClientConfig;
 }

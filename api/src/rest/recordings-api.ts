@@ -9,11 +9,7 @@ import { recordAudit } from '../admin/audit-log';
 import type { TActor } from '../admin/schemas';
 import type { TApiPrincipal } from '../apikeys/api-keys';
 import { AppError } from '../errors';
-import {
-  startRecordingRemotely,
-  stopRecordingRemotely,
-  type TInternalClientConfig,
-} from '../realtime/internal-client';
+import { startRecordingRemotely, stopRecordingRemotely } from '../realtime/internal-client';
 import { recordingDownloadPath } from '../recording/control-recording';
 import { recordingFileResponse } from '../recording/file-response';
 import type { TRecordedParticipant } from '../recording/recorder';
@@ -33,13 +29,6 @@ export function parseRecordingParam(raw: string): string {
   const parsed = z.uuid().safeParse(raw);
   if (!parsed.success) throw new AppError('NOT_FOUND', 'No such recording.');
   return parsed.data;
-}
-
-function realtimeConfig(ctx: TApiContext): TInternalClientConfig {
-  return {
-    realtimeUrl: ctx.env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${ctx.env.REALTIME_PORT}`,
-    livekitApiSecret: ctx.env.LIVEKIT_API_SECRET,
-  };
 }
 
 /** The recording actor of an API key: `api:<prefix>`, named after the key. */
@@ -108,7 +97,7 @@ export async function apiStartRecording(
   principal: Pick<TApiPrincipal, 'prefix' | 'name'>,
   room: string,
 ): Promise<TRecording> {
-  const state = await startRecordingRemotely(realtimeConfig(ctx), room, integratorOf(principal));
+  const state = await startRecordingRemotely(ctx.realtime, room, integratorOf(principal));
   if (state.state === 'idle') throw new AppError('INTERNAL');
   return apiGetRecording(ctx, state.recordingId);
 }
@@ -119,7 +108,7 @@ export async function apiStopRecording(
   principal: Pick<TApiPrincipal, 'prefix' | 'name'>,
   id: string,
 ): Promise<TRecording> {
-  await stopRecordingRemotely(realtimeConfig(ctx), id, integratorOf(principal));
+  await stopRecordingRemotely(ctx.realtime, id, integratorOf(principal));
   return apiGetRecording(ctx, id);
 }
 

@@ -268,19 +268,13 @@ export async function apiListMessages(
   };
 }
 
-/** The realtime server as this process reaches it (not the browser-facing URL). */
-export function realtimeInternalUrl(ctx: TApiContext): string {
-  return ctx.env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${ctx.env.REALTIME_PORT}`;
-}
-
 /** Stores a system message in the room's chat and broadcasts it live, through the realtime server. */
 export async function apiPostMessage(ctx: TApiContext, slug: string, body: { text: string }) {
   await getRoomOrThrow(ctx.db, slug);
-  const message = await postSystemMessage(
-    { realtimeUrl: realtimeInternalUrl(ctx), livekitApiSecret: ctx.env.LIVEKIT_API_SECRET },
-    slug,
-    { clientId: `api-${randomUUID()}`, text: body.text },
-  );
+  const message = await postSystemMessage(ctx.realtime, slug, {
+    clientId: `api-${randomUUID()}`,
+    text: body.text,
+  });
   return {
     id: message.id,
     seq: message.seq,

@@ -1,9 +1,6 @@
 import 'server-only';
 import { authenticateApiKey, type TApiPrincipal } from '@convene/api/apikeys/api-keys';
 import { AppError, isAppError } from '@convene/api/errors';
-import { createRoomAdmin } from '@convene/api/livekit/room-admin';
-import { createModerationControls } from '@convene/api/moderation/livekit-controls';
-import { createHttpModerationNotifier } from '@convene/api/moderation/notifier';
 import type { TApiContext } from '@convene/api/rest/api-context';
 import {
   claimIdempotencyKey,
@@ -25,24 +22,16 @@ const globalForApi = globalThis as unknown as { conveneApiContext?: TApiContext 
 export function apiContext(): TApiContext {
   if (!globalForApi.conveneApiContext) {
     const env = serverEnv();
-    const { db, logger, livekitKeys } = webContext();
-    const roomAdmin = createRoomAdmin(env.LIVEKIT_URL, livekitKeys);
+    const { db, logger, livekitKeys, roomAdmin, realtime, moderation } = webContext();
     globalForApi.conveneApiContext = {
       db,
       env,
       logger: logger.child({ module: 'rest-v1' }),
       livekitKeys,
       roomAdmin,
+      realtime,
       webhooks: webhookDepsFromEnv(env, db),
-      moderation: {
-        db,
-        roomAdmin,
-        controls: createModerationControls(env.LIVEKIT_URL, livekitKeys),
-        notifier: createHttpModerationNotifier({
-          realtimeUrl: env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${env.REALTIME_PORT}`,
-          livekitApiSecret: env.LIVEKIT_API_SECRET,
-        }),
-      },
+      moderation,
     };
   }
   return globalForApi.conveneApiContext;

@@ -1,10 +1,8 @@
 import 'server-only';
 import { createAdminEventHub, type TAdminEventHub } from '@convene/api/admin/event-hub';
 import type { TEnv } from '@convene/api/env';
-import { createRoomAdmin, type TRoomAdmin } from '@convene/api/livekit/room-admin';
-import { createModerationControls } from '@convene/api/moderation/livekit-controls';
+import type { TRoomAdmin } from '@convene/api/livekit/room-admin';
 import type { TModerationDeps } from '@convene/api/moderation/moderate-room';
-import { createHttpModerationNotifier } from '@convene/api/moderation/notifier';
 import { serverEnv } from '@/env';
 import { webContext } from '@/server/context';
 
@@ -21,8 +19,7 @@ const globalForAdmin = globalThis as unknown as { conveneAdminContext?: TAdminCo
 export function adminContext(): TAdminContext {
   if (!globalForAdmin.conveneAdminContext) {
     const env = serverEnv();
-    const { db, logger, livekitKeys } = webContext();
-    const roomAdmin = createRoomAdmin(env.LIVEKIT_URL, livekitKeys);
+    const { db, logger, roomAdmin, moderation } = webContext();
     globalForAdmin.conveneAdminContext = {
       env,
       roomAdmin,
@@ -32,16 +29,7 @@ export function adminContext(): TAdminContext {
         pollMs: env.ADMIN_EVENT_POLL_MS,
         logger: logger.child({ module: 'admin-events' }),
       }),
-      moderation: {
-        db,
-        roomAdmin,
-        controls: createModerationControls(env.LIVEKIT_URL, livekitKeys),
-        // Live effects (tell, disconnect, apply roles) go through the realtime server.
-        notifier: createHttpModerationNotifier({
-          realtimeUrl: env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${env.REALTIME_PORT}`,
-          livekitApiSecret: env.LIVEKIT_API_SECRET,
-        }),
-      },
+      moderation,
     };
   }
   return globalForAdmin.conveneAdminContext;

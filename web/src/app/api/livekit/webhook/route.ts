@@ -1,9 +1,7 @@
 import { recordLivekitWebhookEvent, verifyLivekitWebhook } from '@convene/api/livekit/record-webhook-event';
-import { createRoomAdmin } from '@convene/api/livekit/room-admin';
 import { enforceRemoval } from '@convene/api/moderation/enforce-removal';
 import { notifyRecordingState } from '@convene/api/realtime/internal-client';
 import { applyEgressWebhook, isEgressWebhook } from '@convene/api/recording/egress-events';
-import { serverEnv } from '@/env';
 import { webContext } from '@/server/context';
 import { route } from '@/server/http';
 
@@ -11,16 +9,11 @@ export const dynamic = 'force-dynamic';
 
 /** LiveKit → us. The signature covers the raw body, so it is read as text before any parsing. */
 export const POST = route(async (req: Request) => {
-  const { db, livekitKeys, logger } = webContext();
+  const { db, livekitKeys, logger, roomAdmin, realtime } = webContext();
   const event = await verifyLivekitWebhook(livekitKeys, await req.text(), req.headers.get('authorization'));
   if (isEgressWebhook(event)) {
     // Recording progress (RECORDER=egress). This process has no sockets: the realtime server
     // re-reads the state and broadcasts it; awaited so the room hears it before LiveKit hears 200.
-    const env = serverEnv();
-    const realtime = {
-      realtimeUrl: env.REALTIME_INTERNAL_URL ?? `http://127.0.0.1:${env.REALTIME_PORT}`,
-      livekitApiSecret: env.LIVEKIT_API_SECRET,
-    };
     const notices: Promise<unknown>[] = [];
     const publish = (room: string) => {
       notices.push(
@@ -37,7 +30,6 @@ export const POST = route(async (req: Request) => {
   logger.debug({ event: event.event, id: event.id, outcome }, 'livekit webhook');
   // Someone a host removed came back with an old token: out again (LiveKit cannot revoke tokens).
   if (event.event === 'participant_joined' && event.room?.name && event.participant?.identity) {
-    const roomAdmin = createRoomAdmin(serverEnv().LIVEKIT_URL, livekitKeys);
     if (await enforceRemoval({ db, roomAdmin }, event.room.name, event.participant.identity)) {
       logger.info({ room: event.room.name }, 'removed participant rejoined with an old token: removed again');
     }
