@@ -114,9 +114,10 @@ async function innerRun() {
       webPort: await freePort(),
       realtimePort: await freePort(),
       livekitPort: await freePort(),
-      quiet: true,
+      // CONVENE_SERVICE_LOGS=1 prints the services' output (e.g. a 500's logged cause), prefixed [web] etc.
+      quiet: !process.env.CONVENE_SERVICE_LOGS,
       // Outgoing-webhook retries in milliseconds instead of seconds, so retry tests finish quickly.
-      extraEnv: { LOG_LEVEL: 'warn', WEBHOOK_RETRY_BASE_MS: '300' },
+      extraEnv: { LOG_LEVEL: process.env.CONVENE_SERVICE_LOG_LEVEL || 'warn', WEBHOOK_RETRY_BASE_MS: '300' },
     });
     say(
       `platform for tests: web ${platform.webUrl}, realtime ${platform.realtimeUrl}, livekit ${platform.livekit.url}`,
