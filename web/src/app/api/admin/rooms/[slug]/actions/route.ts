@@ -1,8 +1,8 @@
 import { moderateRoom } from '@convene/api/moderation/moderate-room';
 import { ZModerationAction } from '@convene/api/moderation/schemas';
+import { webContext } from '@/server/context';
 import { readJson } from '@/server/http';
 import { actorFor, adminRoute, json } from '../../../_lib/auth';
-import { adminContext } from '../../../_lib/context';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,6 +10,6 @@ export const dynamic = 'force-dynamic';
 export const POST = adminRoute<{ slug: string }>(async ({ req, session, params }) => {
   const action = await readJson(req, ZModerationAction);
   return json(
-    await moderateRoom(adminContext().moderation, actorFor(session), decodeURIComponent(params.slug), action),
+    await moderateRoom(webContext().moderation, actorFor(session), decodeURIComponent(params.slug), action),
   );
 });
