@@ -143,8 +143,19 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
     return 'recorded';
   } catch (error) {
     if (isUniqueViolation(error)) return 'duplicate';
+    // The room was deleted while this event was being recorded (its meeting and attendance went
+    // with it, so an update found nothing or a new row lost its parent): nothing is left to record.
+    const name = event.room?.name;
+    if (isMissingRowError(error) && name && !(await db.room.findUnique({ where: { slug: name } })))
+      return 'ignored';
     throw error;
   }
+}
+
+/** Prisma's "record to update not found" (P2025) and "foreign key constraint failed" (P2003). */
+function isMissingRowError(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === 'P2025' || code === 'P2003';
 }
 
 function participantRef(a: {
