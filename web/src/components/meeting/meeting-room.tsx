@@ -18,6 +18,8 @@ import { startTokenRefresh } from '@/lib/meeting/token-refresh';
 import { ReconnectingBanner } from './reconnecting-banner';
 import { RoomHeader } from './room-header';
 import { RoomLayout } from './room-layout';
+import { ScreenShareMenuItem } from './screen-share-menu-item';
+import { ToolbarMenuProvider, ToolbarMoreButton, useToolbarMenu } from './toolbar-menu';
 import { VideoStage } from './video-stage';
 
 export interface TMeetingRoomProps {
@@ -92,17 +94,32 @@ export function MeetingRoom({
         stage={<VideoStage />}
         sidePanel={sidePanel}
         toolbar={
-          <>
-            <ControlBar controls={{ leave: false, chat: false, settings: false }} className="cv-controls" />
+          <ToolbarMenuProvider>
+            <MediaControls />
             {toolbarExtras}
+            <ToolbarMoreButton />
             <LeaveButton onLeave={onLeave} />
-          </>
+          </ToolbarMenuProvider>
         }
       />
       <RoomAudioRenderer />
       <ParticipantCountAnnouncer />
       <QualityReporter />
     </LiveKitRoom>
+  );
+}
+
+/** LiveKit's mic and camera (with device pickers) and screen share; on phones, screen share moves to More. */
+function MediaControls() {
+  const { isCompact } = useToolbarMenu();
+  return (
+    <>
+      <ControlBar
+        controls={{ leave: false, chat: false, settings: false, screenShare: isCompact ? false : undefined }}
+        className="cv-controls"
+      />
+      {isCompact && <ScreenShareMenuItem />}
+    </>
   );
 }
 
