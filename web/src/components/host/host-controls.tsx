@@ -10,6 +10,7 @@ import type {
 import type { TRole } from '@convene/api/tokens/policy';
 import { useMaybeRoomContext } from '@livekit/components-react';
 import { useEffect, useState } from 'react';
+import { InToolbarMenu, useToolbarMenu } from '@/components/meeting/toolbar-menu';
 import { useMeetingSession } from '@/components/meeting/use-meeting-session';
 import { useRealtime } from '@/components/realtime/use-realtime';
 import { meetingSession } from '@/lib/meeting/session';
@@ -36,6 +37,8 @@ export function HostControls() {
   const [error, setError] = useState<string | null>(null);
   const role: TRole | null = session?.role ?? null;
   const isHost = role === 'host';
+  // On phones the room menu's toggle is an item of the toolbar's More menu.
+  const { isCompact } = useToolbarMenu();
 
   useEffect(() => {
     if (!client || !session) return;
@@ -138,17 +141,34 @@ export function HostControls() {
           </div>
         )}
       </div>
-      {isHost && (
-        <button
-          type="button"
-          className="cv-button"
-          data-testid="host-menu-toggle"
-          aria-expanded={open}
-          onClick={() => setOpen((o) => !o)}
-        >
-          Host{waiting.length > 0 ? ` (${waiting.length})` : ''}
-        </button>
-      )}
+      {isHost &&
+        (isCompact ? (
+          <InToolbarMenu slot="host">
+            <button
+              type="button"
+              role="menuitem"
+              className="cv-more-item"
+              data-testid="host-menu-toggle"
+              onClick={() => setOpen((o) => !o)}
+            >
+              <span className="cv-more-item-icon" aria-hidden="true">
+                ★
+              </span>
+              {open ? 'Hide host controls' : 'Host controls'}
+              {waiting.length > 0 ? ` (${waiting.length} waiting)` : ''}
+            </button>
+          </InToolbarMenu>
+        ) : (
+          <button
+            type="button"
+            className="cv-button"
+            data-testid="host-menu-toggle"
+            aria-expanded={open}
+            onClick={() => setOpen((o) => !o)}
+          >
+            Host{waiting.length > 0 ? ` (${waiting.length})` : ''}
+          </button>
+        ))}
       {isHost && open && (
         <section className="cv-host-panel" data-testid="host-panel" aria-label="Host controls">
           {error && (

@@ -2,7 +2,8 @@
 
 import { REACTION_EMOJIS } from '@convene/api/reactions/schemas';
 import type { TReaction } from '@convene/api/realtime/contract';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import { InToolbarMenu, useToolbarMenu } from '@/components/meeting/toolbar-menu';
 import type { TRealtimeClient } from '@/lib/realtime/client';
 import { SmileIcon } from './icons';
 
@@ -10,14 +11,20 @@ const FLOAT_MS = 3200;
 
 type TFloat = { id: string; emoji: string; name: string; left: number };
 
-/** Toolbar button with a small picker of the server's allowed reactions. */
+/**
+ * Toolbar button with a small picker of the server's allowed reactions. In the compact toolbar
+ * (phones) it is an item of the More menu that unfolds the emoji as a group of menu items instead.
+ */
 export function ReactionPicker({ client }: { client: TRealtimeClient | null }) {
+  const { isCompact, isOpen: isMenuOpen } = useToolbarMenu();
   const [isOpen, setIsOpen] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
+  const submenuId = useId();
 
+  // Inline picker: its own outside-click and Escape (the More menu handles those for the submenu).
   useEffect(() => {
-    if (!isOpen) return;
+    if (!isOpen || isCompact) return;
     const onPointer = (event: PointerEvent) => {
       if (!root.current?.contains(event.target as Node)) setIsOpen(false);
     };
@@ -28,7 +35,16 @@ export function ReactionPicker({ client }: { client: TRealtimeClient | null }) {
       document.removeEventListener('pointerdown', onPointer);
       document.removeEventListener('keydown', onKey);
     };
-  }, [isOpen]);
+  }, [isOpen, isCompact]);
+
+  // The emoji group starts folded each time the More menu opens.
+  useEffect(() => {
+    if (!isMenuOpen) setIsOpen(false);
+  }, [isMenuOpen]);
+  // Unfolded from the More menu: move into the emoji so arrows and Enter act on them.
+  useEffect(() => {
+    if (isCompact && isOpen) document.getElementById(submenuId)?.querySelector('button')?.focus();
+  }, [isCompact, isOpen, submenuId]);
 
   async function send(emoji: (typeof REACTION_EMOJIS)[number]) {
     if (!client) return;
@@ -37,6 +53,65 @@ export function ReactionPicker({ client }: { client: TRealtimeClient | null }) {
       setNotice(result.error.code === 'RATE_LIMITED' ? 'Slow down a little' : result.error.message);
       setTimeout(() => setNotice(null), 2000);
     }
+  }
+
+  const options = REACTION_EMOJIS.map((emoji) => (
+    <button
+      key={emoji}
+      type="button"
+      role="menuitem"
+      className="cv-rt-emoji"
+      data-testid="reaction-option"
+      data-emoji={emoji}
+      onClick={() => {
+        setIsOpen(false);
+        void send(emoji);
+      }}
+    >
+      {emoji}
+    </button>
+  ));
+  const noticeLine = notice && (
+    <span className="cv-rt-picker-notice" role="status">
+      {notice}
+    </span>
+  );
+
+  if (isCompact) {
+    return (
+      <>
+        <InToolbarMenu slot="realtime">
+          <button
+            type="button"
+            role="menuitem"
+            className="cv-more-item"
+            data-testid="reaction-button"
+            data-submenu="true"
+            aria-expanded={isOpen}
+            aria-controls={submenuId}
+            disabled={!client}
+            onClick={() => setIsOpen((open) => !open)}
+          >
+            <span className="cv-more-item-icon">
+              <SmileIcon />
+            </span>
+            React
+          </button>
+          {/* biome-ignore lint/a11y/useSemanticElements: menu items, not form fields: a fieldset would be wrong here. */}
+          <div
+            id={submenuId}
+            className="cv-more-group cv-rt-reaction-picker"
+            role="group"
+            aria-label="Send a reaction"
+            hidden={!isOpen}
+          >
+            {options}
+          </div>
+        </InToolbarMenu>
+        {/* Outside the menu, which closes as soon as an emoji is chosen; placed over the toolbar. */}
+        {noticeLine}
+      </>
+    );
   }
 
   return (
@@ -57,29 +132,10 @@ export function ReactionPicker({ client }: { client: TRealtimeClient | null }) {
       </button>
       {isOpen && (
         <div className="cv-rt-popover cv-rt-reaction-picker" role="menu" aria-label="Send a reaction">
-          {REACTION_EMOJIS.map((emoji) => (
-            <button
-              key={emoji}
-              type="button"
-              role="menuitem"
-              className="cv-rt-emoji"
-              data-testid="reaction-option"
-              data-emoji={emoji}
-              onClick={() => {
-                setIsOpen(false);
-                void send(emoji);
-              }}
-            >
-              {emoji}
-            </button>
-          ))}
+          {options}
         </div>
       )}
-      {notice && (
-        <span className="cv-rt-picker-notice" role="status">
-          {notice}
-        </span>
-      )}
+      {noticeLine}
     </div>
   );
 }

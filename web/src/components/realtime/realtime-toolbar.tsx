@@ -3,6 +3,7 @@
 import './realtime.css';
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
+import { InToolbarMenu, useToolbarMenu } from '@/components/meeting/toolbar-menu';
 import type { TRealtimeClient, TRealtimeSnapshot } from '@/lib/realtime/client';
 import { ChatIcon, HandIcon } from './icons';
 import { panelStore, useIsPhone, usePanelState } from './panel-store';
@@ -14,7 +15,7 @@ import { useRealtime } from './use-realtime';
 
 /**
  * Plugged into MeetingClient's `toolbarExtras` slot: raise hand, reactions, recording (hosts),
- * the chat panel toggle; and, portalled over the stage, floating reactions, the recording
+ * the chat panel toggle (on phones reactions and recording sit in the toolbar's More menu); and, portalled over the stage, floating reactions, the recording
  * indicator and the realtime banner.
  */
 export function RealtimeToolbar() {
@@ -23,12 +24,21 @@ export function RealtimeToolbar() {
   const isHost = snapshot.self?.role === 'host';
   const unread = countUnread(snapshot, panel.seenSeq);
   const isChatShowing = panel.isOpen && panel.tab === 'chat';
+  // Phones keep hand and chat in the row; reactions and recording go to the More menu.
+  const { isCompact } = useToolbarMenu();
 
   return (
     <>
       <RaiseHandButton client={client} snapshot={snapshot} />
       <ReactionPicker client={client} />
-      {isHost && <RecordingToggle client={client} recording={snapshot.recording} />}
+      {isHost &&
+        (isCompact ? (
+          <InToolbarMenu slot="realtime">
+            <RecordingToggle client={client} recording={snapshot.recording} isMenuItem />
+          </InToolbarMenu>
+        ) : (
+          <RecordingToggle client={client} recording={snapshot.recording} />
+        ))}
       <button
         type="button"
         className="lk-button cv-rt-tool"

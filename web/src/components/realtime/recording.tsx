@@ -32,9 +32,12 @@ export function RecordingIndicator({ recording, isHost }: { recording: TRecordin
 export function RecordingToggle({
   client,
   recording,
+  isMenuItem = false,
 }: {
   client: TRealtimeClient | null;
   recording: TRecordingState;
+  /** Rendered as an item of the toolbar's More menu (phones): the label carries the state. */
+  isMenuItem?: boolean;
 }) {
   const [error, setError] = useState<string | null>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -62,18 +65,19 @@ export function RecordingToggle({
   return (
     <button
       type="button"
-      className="lk-button cv-rt-tool"
+      className={isMenuItem ? 'cv-more-item' : 'lk-button cv-rt-tool'}
+      role={isMenuItem ? 'menuitem' : undefined}
       data-testid="recording-toggle"
       data-state={recording.state}
-      aria-pressed={isActive}
+      aria-pressed={isMenuItem ? undefined : isActive}
       disabled={!client || isBusy || isTransition}
       title={error ?? (recording.state === 'failed' ? `Recording failed: ${recording.reason}` : undefined)}
       onClick={() => void toggle()}
     >
-      <span className="cv-rt-tool-icon" aria-hidden="true">
+      <span className={isMenuItem ? 'cv-more-item-icon' : 'cv-rt-tool-icon'} aria-hidden="true">
         <span className="cv-rt-rec-icon" data-active={isActive ? 'true' : undefined} />
       </span>
-      <span className="cv-rt-tool-label">{label}</span>
+      {isMenuItem ? label : <span className="cv-rt-tool-label">{label}</span>}
     </button>
   );
 }
