@@ -141,6 +141,39 @@ export function ToolbarMoreButton() {
     return () => document.removeEventListener('pointerdown', onPointer);
   }, [isOpen, setIsOpen, items]);
 
+  // Native listeners on the menu element: the items are portalled in from other components, and
+  // React bubbles their events through *those* components, never through this element's props.
+  useEffect(() => {
+    const menu = list.current;
+    if (!isCompact || !menu) return;
+    const onKey = (event: KeyboardEvent) => {
+      const all = items();
+      const at = all.indexOf(document.activeElement as HTMLElement);
+      const move = (index: number) => {
+        event.preventDefault();
+        all[(index + all.length) % all.length]?.focus();
+      };
+      if (event.key === 'ArrowDown') move(at + 1);
+      else if (event.key === 'ArrowUp') move(at < 0 ? -1 : at - 1);
+      else if (event.key === 'Home') move(0);
+      else if (event.key === 'End') move(-1);
+      else if (event.key === 'Escape') {
+        event.preventDefault();
+        closeAndReturn();
+      } else if (event.key === 'Tab') setIsOpen(false);
+    };
+    const onClick = (event: MouseEvent) => {
+      const item = (event.target as Element).closest('[role="menuitem"]');
+      if (item && item.getAttribute('data-submenu') !== 'true') closeAndReturn();
+    };
+    menu.addEventListener('keydown', onKey);
+    menu.addEventListener('click', onClick);
+    return () => {
+      menu.removeEventListener('keydown', onKey);
+      menu.removeEventListener('click', onClick);
+    };
+  }, [isCompact, items, closeAndReturn, setIsOpen]);
+
   if (!isCompact) return null;
 
   function open(at: 'first' | 'last') {
@@ -153,23 +186,6 @@ export function ToolbarMoreButton() {
       event.preventDefault();
       open(event.key === 'ArrowUp' ? 'last' : 'first');
     }
-  }
-
-  function onMenuKey(event: ReactKeyboardEvent) {
-    const all = items();
-    const at = all.indexOf(document.activeElement as HTMLElement);
-    const move = (index: number) => {
-      event.preventDefault();
-      all[(index + all.length) % all.length]?.focus();
-    };
-    if (event.key === 'ArrowDown') move(at + 1);
-    else if (event.key === 'ArrowUp') move(at < 0 ? -1 : at - 1);
-    else if (event.key === 'Home') move(0);
-    else if (event.key === 'End') move(-1);
-    else if (event.key === 'Escape') {
-      event.preventDefault();
-      closeAndReturn();
-    } else if (event.key === 'Tab') setIsOpen(false);
   }
 
   return (
@@ -197,11 +213,6 @@ export function ToolbarMoreButton() {
         className="cv-more-menu"
         data-testid="toolbar-more-menu"
         hidden={!isOpen}
-        onKeyDown={onMenuKey}
-        onClick={(event) => {
-          const item = (event.target as Element).closest('[role="menuitem"]');
-          if (item && item.getAttribute('data-submenu') !== 'true') closeAndReturn();
-        }}
       >
         {SLOTS.map((slot) => (
           <MenuSlot key={slot} slot={slot} setSlot={setSlot} />
