@@ -65,6 +65,34 @@ async function join(page: Page, name: string): Promise<string> {
   return identity;
 }
 
+/**
+ * The toolbar's controls sit on one row inside the viewport (same vertical centre, ±2 px; none
+ * past the right edge). Menus (ours, LiveKit's device lists, hidden with `visibility`), host
+ * notices and the host panel float and are left out.
+ */
+async function expectOneToolbarRow(page: Page) {
+  const boxes = await page.evaluate<{ name: string; centre: number; right: number }[]>(`
+    [...document.querySelectorAll('.cv-room-toolbar button')]
+      .filter((b) => b.checkVisibility({ visibilityProperty: true }))
+      .filter((b) => !b.closest('[role="menu"], .lk-device-menu, .cv-host-notices, .cv-host-panel'))
+      .map((b) => {
+        const r = b.getBoundingClientRect();
+        const name = b.dataset.testid || b.dataset.lkSource || b.className;
+        return { name, centre: Math.round(r.top + r.height / 2), right: Math.round(r.right) };
+      })`);
+  const viewport = page.viewportSize()!;
+  const centres = boxes.map((b) => b.centre);
+  const layout = JSON.stringify(boxes);
+  expect(boxes.length).toBeGreaterThanOrEqual(5);
+  expect(Math.max(...centres) - Math.min(...centres), layout).toBeLessThanOrEqual(2);
+  expect(Math.max(...boxes.map((b) => b.right)), layout).toBeLessThanOrEqual(viewport.width);
+}
+
+const focusedTestId = (page: Page) =>
+  page.evaluate<string | null>('document.activeElement?.getAttribute("data-testid") ?? null');
+const focusedRole = (page: Page) =>
+  page.evaluate<string | null>('document.activeElement?.getAttribute("role") ?? null');
+
 const messages = (page: Page, text: string) =>
   page.locator('[data-testid="chat-message"]').filter({ hasText: text });
 
@@ -88,6 +116,63 @@ describe('meeting realtime UI', () => {
     expect(await guest.getByTestId('chat-panel').isVisible()).toBe(false);
     expect(await guest.getByTestId('recording-toggle').count()).toBe(0);
     expect(await host.getByTestId('recording-toggle').count()).toBe(1);
+
+    // Toolbar: everything inline on desktop; one row on phones, the secondary controls in More.
+    await expectOneToolbarRow(host);
+    expect(await host.getByTestId('toolbar-more').count()).toBe(0);
+    await saveScreenshot(host, 'toolbar-desktop');
+    await expectOneToolbarRow(guest);
+    for (const id of ['raise-hand', 'panel-toggle', 'leave', 'toolbar-more'])
+      expect(await guest.getByTestId(id).isVisible(), id).toBe(true);
+    for (const source of ['microphone', 'camera']) {
+      const toggle = guest.locator(`.cv-room-toolbar button[data-lk-source="${source}"]`);
+      expect(await toggle.isVisible(), source).toBe(true);
+    }
+    expect(await guest.getByTestId('reaction-button').isVisible()).toBe(false);
+    await saveScreenshot(guest, 'toolbar-phone');
+    const more = guest.getByTestId('toolbar-more');
+    const moreMenu = guest.getByTestId('toolbar-more-menu');
+    expect(await more.getAttribute('aria-haspopup')).toBe('menu');
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    // Keyboard: Enter opens on the first item, arrows move, Escape closes and returns focus.
+    await more.focus();
+    await guest.keyboard.press('Enter');
+    await moreMenu.waitFor();
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await moreMenu.getAttribute('role')).toBe('menu');
+    expect(await focusedRole(guest)).toBe('menuitem');
+    const firstItem = await focusedTestId(guest);
+    await guest.keyboard.press('End');
+    expect(await focusedTestId(guest)).toBe('reaction-button');
+    await guest.keyboard.press('ArrowDown'); // wraps around
+    expect(await focusedTestId(guest)).toBe(firstItem);
+    await saveScreenshot(guest, 'toolbar-more-phone');
+    await guest.keyboard.press('Escape');
+    await moreMenu.waitFor({ state: 'hidden' });
+    expect(await focusedTestId(guest)).toBe('toolbar-more');
+    // A click elsewhere closes it too.
+    await more.click();
+    await moreMenu.waitFor();
+    await guest.getByTestId('room-title').click();
+    await moreMenu.waitFor({ state: 'hidden' });
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    // A host on a phone: Record and the host controls are in More as well.
+    await host.setViewportSize(PHONE);
+    await host.getByTestId('panel-close').click();
+    await expectOneToolbarRow(host);
+    await saveScreenshot(host, 'toolbar-host-phone');
+    await host.getByTestId('toolbar-more').click();
+    expect(await host.getByTestId('recording-toggle').isVisible()).toBe(true);
+    expect(await host.getByTestId('host-menu-toggle').isVisible()).toBe(true);
+    await host.getByTestId('reaction-button').click();
+    await host.locator('[data-testid="reaction-option"][data-emoji="👍"]').waitFor();
+    await saveScreenshot(host, 'toolbar-host-more-phone');
+    await host.keyboard.press('Escape');
+    await host.getByTestId('toolbar-more-menu').waitFor({ state: 'hidden' });
+    await host.setViewportSize(DESKTOP);
+    await host.getByTestId('panel-toggle').click();
+    await host.getByTestId('chat-panel').waitFor();
+    expect(await host.getByTestId('recording-toggle').isVisible()).toBe(true);
 
     // Host → guest: the guest's closed panel shows an unread badge, then the message.
     await sendChat(host, 'Welcome! Agenda: https://example.com/agenda.');
@@ -134,7 +219,8 @@ describe('meeting realtime UI', () => {
     await expect.poll(() => queueItem.count()).toBe(0);
     await host.getByTestId('tab-chat').click();
 
-    // Reactions float over everyone's stage.
+    // Reactions float over everyone's stage (on the phone, React is in the More menu).
+    await guest.getByTestId('toolbar-more').click();
     await guest.getByTestId('reaction-button').click();
     await guest.locator('[data-testid="reaction-option"][data-emoji="🎉"]').click();
     const hostFloat = host.getByTestId('reaction-float').filter({ hasText: '🎉' });
