@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiCall, db, eventually, newApiKey } from './support/api-client';
 import { joinBot, publishTone, type TBot } from './support/bots';
 import { testEnv } from './support/env';
+import { decodeAudio, tonePower } from './support/media-probe';
 import { uniqueRoom } from './support/tokens';
 
 interface TRecordingView {
@@ -108,19 +109,6 @@ function webhooksFor(id: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const run = promisify(execFile);
 
-/** Power of `hz` in 48 kHz mono samples (Goertzel), normalised by the length. */
-function tonePower(samples: Int16Array, hz: number): number {
-  const coeff = 2 * Math.cos((2 * Math.PI * hz) / 48_000);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s0 = x / 32768 + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / samples.length;
-}
-
 /** The streams of a downloaded file and 2 s of its audio from 2 s in, decoded by ffmpeg. */
 async function inspectMedia(bytes: Buffer) {
   const dir = await mkdtemp(join(tmpdir(), 'convene-rec-dl-'));
@@ -130,11 +118,7 @@ async function inspectMedia(bytes: Buffer) {
     const probe = JSON.parse(
       (await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file])).stdout,
     ) as { streams: Array<{ codec_type: string; codec_name: string }> };
-    // biome-ignore format: one ffmpeg option per line
-    const { stdout } = await run('ffmpeg', [
-      '-v', 'error', '-ss', '2', '-t', '2', '-i', file, '-vn', '-ac', '1', '-ar', '48000', '-f', 's16le', '-',
-    ], { encoding: 'buffer', maxBuffer: 16 * 1024 * 1024 });
-    const pcm = new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
+    const pcm = await decodeAudio(file, 2, 2);
     return { codecs: probe.streams.map((st) => `${st.codec_type}:${st.codec_name}`).sort(), pcm };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { RoomServiceClient, TrackType } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { publishSyntheticVideoBot, type TMediaBot } from '../../../e2e/support/bots';
-import { decodeLuma, stddev } from '../../../e2e/support/media-probe';
+import { decodeAudio, decodeLuma, stddev, tonePower } from '../../../e2e/support/media-probe';
 import type { Db } from '../db/client';
 import { livekitHttpUrl } from '../livekit/room-admin';
 import { createLogger } from '../logger';
@@ -32,7 +32,6 @@ import {
 import { createEmbeddedRecorder, type TEmbeddedRecorder } from './embedded-recorder';
 
 const run = promisify(execFile);
-const SAMPLE_RATE = 48_000;
 
 let db: Db;
 let server: TTestInstance;
@@ -57,47 +56,6 @@ afterAll(async () => {
   await db?.$disconnect();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-/** Power of `hz` in `samples` (Goertzel), normalised by the length. */
-function goertzel(samples: Int16Array, hz: number): number {
-  const k = (2 * Math.PI * hz) / SAMPLE_RATE;
-  const coeff = 2 * Math.cos(k);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of samples) {
-    const s0 = x / 32768 + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return (s1 * s1 + s2 * s2 - coeff * s1 * s2) / samples.length;
-}
-
-/** Decodes `seconds` of audio from `from` to 48 kHz mono s16. */
-async function decodeAudio(file: string, from: number, seconds: number): Promise<Int16Array> {
-  const { stdout } = await run(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-ss',
-      String(from),
-      '-t',
-      String(seconds),
-      '-i',
-      file,
-      '-vn',
-      '-ac',
-      '1',
-      '-ar',
-      '48000',
-      '-f',
-      's16le',
-      '-',
-    ],
-    { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
-  );
-  return new Int16Array(stdout.buffer, stdout.byteOffset, stdout.byteLength / 2);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -209,10 +167,10 @@ describe('embedded recorder', () => {
       // Both tones while both speak; 880 Hz gone once bob is muted, 440 Hz still there.
       const before = await decodeAudio(file, 3, 5);
       const after = await decodeAudio(file, duration - 3, 2);
-      const noise = (pcm: Int16Array) => Math.max(...[300, 660, 1250, 2000].map((hz) => goertzel(pcm, hz)));
+      const noise = (pcm: Int16Array) => Math.max(...[300, 660, 1250, 2000].map((hz) => tonePower(pcm, hz)));
       const report = (pcm: Int16Array) => ({
-        p440: goertzel(pcm, 440),
-        p880: goertzel(pcm, 880),
+        p440: tonePower(pcm, 440),
+        p880: tonePower(pcm, 880),
         noise: noise(pcm),
       });
       const b = report(before);
@@ -294,8 +252,8 @@ describe('embedded recorder', () => {
       expect(duration).toBeGreaterThan(6 - 1.5);
       expect(duration).toBeLessThan(recordedSeconds + 1.5);
       const pcm = await decodeAudio(file, 2, 3);
-      const noise = Math.max(...[300, 660, 1250, 2000].map((hz) => goertzel(pcm, hz)));
-      expect(goertzel(pcm, 440)).toBeGreaterThan(100 * noise);
+      const noise = Math.max(...[300, 660, 1250, 2000].map((hz) => tonePower(pcm, hz)));
+      expect(tonePower(pcm, 440)).toBeGreaterThan(100 * noise);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await bot?.disconnect();

@@ -9,6 +9,7 @@ import type { TActor } from '../admin/schemas';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { deleteRecordingFile } from './recording-files';
+import { type TSummaryRow, toRecordingSummary } from './recording-view';
 import { deleteFinishedRecording, FINISHED_STATES } from './repository';
 import type { TStoredRecordingState } from './state-machine';
 
@@ -64,34 +65,17 @@ const SELECT = {
   room: { select: { slug: true } },
 } as const;
 
-type TRow = {
-  id: string;
-  state: string;
-  failureReason: string | null;
-  startedBy: string;
-  startedByName: string;
-  startedAt: Date;
-  endedAt: Date | null;
+type TRow = TSummaryRow & {
   durationSeconds: number | null;
-  sizeBytes: bigint | null;
   participants: unknown;
   filePath: string | null;
-  room: { slug: string };
 };
 
 function toView(row: TRow): TAdminRecordingView {
   const wallSeconds = row.endedAt ? (row.endedAt.getTime() - row.startedAt.getTime()) / 1000 : null;
   return {
-    id: row.id,
-    room: row.room.slug,
-    state: row.state as TStoredRecordingState,
-    failureReason: row.failureReason,
-    startedBy: { identity: row.startedBy, name: row.startedByName },
-    startedAt: row.startedAt.toISOString(),
-    endedAt: row.endedAt?.toISOString() ?? null,
+    ...toRecordingSummary(row),
     durationSeconds: row.durationSeconds ?? wallSeconds,
-    // bigint does not survive JSON; a recording file stays far below 2^53 bytes.
-    sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     participantsCount: Array.isArray(row.participants) ? row.participants.length : 0,
     hasFile: row.state === 'ready' && row.filePath !== null,
   };

@@ -14,13 +14,13 @@ import { recordingDownloadPath } from '../recording/control-recording';
 import { recordingFileResponse } from '../recording/file-response';
 import type { TRecordedParticipant } from '../recording/recorder';
 import { deleteRecordingFile } from '../recording/recording-files';
+import { toRecordingSummary } from '../recording/recording-view';
 import {
   deleteFinishedRecording,
   findRecordingRecord,
   listRecordingRecords,
   type TRecordingRecord,
 } from '../recording/repository';
-import type { TStoredRecordingState } from '../recording/state-machine';
 import type { TApiContext } from './api-context';
 import type { TListRecordingsQuery, TRecording } from './recording-schemas';
 
@@ -55,16 +55,8 @@ function participantsOf(value: unknown): TRecordedParticipant[] {
 export function toRecordingView(ctx: TApiContext, row: TRecordingRecord): TRecording {
   const isReady = row.state === 'ready' && row.filePath !== null;
   return {
-    id: row.id,
-    room: row.room.slug,
-    state: row.state as TStoredRecordingState,
-    failureReason: row.failureReason,
-    startedBy: { identity: row.startedBy, name: row.startedByName },
-    startedAt: row.startedAt.toISOString(),
-    endedAt: row.endedAt?.toISOString() ?? null,
+    ...toRecordingSummary(row),
     durationSeconds: row.durationSeconds,
-    // bigint does not survive JSON; a recording file stays far below 2^53 bytes.
-    sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     participants: participantsOf(row.participants),
     downloadUrl: isReady ? new URL(recordingDownloadPath(row.id), ctx.env.PUBLIC_URL).toString() : null,
   };
