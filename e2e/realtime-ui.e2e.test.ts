@@ -5,7 +5,7 @@ import { createDb } from '@convene/api/db/client';
 import { postSystemMessage } from '@convene/api/realtime/internal-client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, saveScreenshot } from './support/browser';
+import { createRoomViaUi, joinViaPrejoin, launchChromium, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -43,26 +43,6 @@ async function openPage(viewport: { width: number; height: number }): Promise<Pa
     ws.on('close', () => console.warn(`[websocket closed] ${ws.url()}`));
   });
   return page;
-}
-
-/** Landing → New meeting → pre-join → room; returns the room slug. */
-async function createRoomViaUi(page: Page): Promise<string> {
-  await page.goto('/');
-  await page.getByTestId('new-meeting').click();
-  await page.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
-  return new URL(page.url()).pathname.split('/').pop()!;
-}
-
-/** Pre-join → Join; returns this person's identity once the realtime link is up. */
-async function join(page: Page, name: string): Promise<string> {
-  await page.getByTestId('display-name').fill(name);
-  await page.getByTestId('join').click();
-  const ownTile = page.locator('[data-testid="participant-tile"][data-local="true"]').first();
-  await ownTile.waitFor({ timeout: 30_000 });
-  const identity = (await ownTile.getAttribute('data-identity'))!;
-  // The raise-hand button is enabled only while the realtime socket is connected.
-  await expect.poll(() => page.getByTestId('raise-hand').isEnabled(), { timeout: 15_000 }).toBe(true);
-  return identity;
 }
 
 /**
@@ -107,9 +87,9 @@ describe('meeting realtime UI', () => {
     const guest = await openPage(PHONE);
 
     const slug = await createRoomViaUi(host);
-    const hostIdentity = await join(host, 'Ada Lovelace');
+    const hostIdentity = await joinViaPrejoin(host, 'Ada Lovelace');
     await guest.goto(`/r/${slug}`);
-    const guestIdentity = await join(guest, 'Grace Hopper');
+    const guestIdentity = await joinViaPrejoin(guest, 'Grace Hopper');
 
     // Desktop: the panel is open on Chat; phone: closed (the stage gets the screen).
     await host.getByTestId('chat-panel').waitFor();
@@ -285,7 +265,7 @@ describe('meeting realtime UI', () => {
     const config = { realtimeUrl: testEnv.realtimeUrl, livekitApiSecret: testEnv.livekitApiSecret };
     for (let i = 1; i <= 60; i++)
       await postSystemMessage(config, slug, { clientId: `seed-${i}-xxxxxxxx`, text: `Agenda item ${i}` });
-    await join(page, 'Ada Lovelace');
+    await joinViaPrejoin(page, 'Ada Lovelace');
 
     const all = page.getByTestId('chat-message');
     // The latest page only (50), newest at the bottom, styled as system messages.
@@ -306,7 +286,7 @@ describe('meeting realtime UI', () => {
   test('the browser reports its own LiveKit connection quality over the realtime link', async () => {
     const page = await openPage(DESKTOP);
     const slug = await createRoomViaUi(page);
-    const identity = await join(page, 'Grace Hopper');
+    const identity = await joinViaPrejoin(page, 'Grace Hopper');
     // livekit-server sends ConnectionQualityUpdate a few seconds into the call; QualityReporter
     // forwards the local participant's value as quality:report, stored as a QualitySample.
     await expect

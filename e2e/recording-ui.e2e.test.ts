@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedAdmin } from './support/admin';
 import { eventually } from './support/api-client';
-import { launchChromium, saveScreenshot } from './support/browser';
+import { createRoomViaUi, joinViaPrejoin, launchChromium, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -36,24 +36,6 @@ async function openPage(viewport: { width: number; height: number }, withMedia =
   const page = await context.newPage();
   page.on('pageerror', (error) => console.warn(`[page error] ${error.message}`));
   return page;
-}
-
-async function createRoomViaUi(page: Page): Promise<string> {
-  await page.goto('/');
-  await page.getByTestId('new-meeting').click();
-  await page.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
-  return new URL(page.url()).pathname.split('/').pop()!;
-}
-
-/** Pre-join → Join, then waits until the realtime link is up (the hand button is enabled). */
-async function join(page: Page, name: string): Promise<void> {
-  await page.getByTestId('display-name').fill(name);
-  await page.getByTestId('join').click();
-  await page
-    .locator('[data-testid="participant-tile"][data-local="true"]')
-    .first()
-    .waitFor({ timeout: 30_000 });
-  await expect.poll(() => page.getByTestId('raise-hand').isEnabled(), { timeout: 15_000 }).toBe(true);
 }
 
 async function signInAdmin(admin: { email: string; password: string }, viewport = DESKTOP): Promise<Page> {
@@ -100,9 +82,9 @@ describe('recording in the UI', () => {
     const host = await openPage(DESKTOP);
     const guest = await openPage(PHONE);
     const slug = await createRoomViaUi(host);
-    await join(host, 'Ada Lovelace');
+    await joinViaPrejoin(host, 'Ada Lovelace');
     await guest.goto(`/r/${slug}`);
-    await join(guest, 'Grace Hopper');
+    await joinViaPrejoin(guest, 'Grace Hopper');
 
     // A third person waits on pre-join: once the status has been read, no notice (not recording).
     const waiting = await openPage(PHONE);

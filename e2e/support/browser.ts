@@ -42,3 +42,29 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
   await page.screenshot({ path, fullPage: false });
   return path;
 }
+
+/** Landing → New meeting → pre-join; returns the room slug. */
+export async function createRoomViaUi(page: Page): Promise<string> {
+  await page.goto('/');
+  await page.getByTestId('new-meeting').click();
+  await page.waitForURL(/\/r\/[a-z0-9-]+$/, { timeout: 15_000 });
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/**
+ * Pre-join → Join; resolves with this person's identity once they are in the room and the
+ * realtime link is up (the raise-hand button is enabled only while the socket is connected).
+ */
+export async function joinViaPrejoin(page: Page, name: string): Promise<string> {
+  await page.getByTestId('display-name').fill(name);
+  await page.getByTestId('join').click();
+  const ownTile = page.locator('[data-testid="participant-tile"][data-local="true"]').first();
+  await ownTile.waitFor({ timeout: 30_000 });
+  const identity = (await ownTile.getAttribute('data-identity'))!;
+  const deadline = Date.now() + 15_000;
+  while (!(await page.getByTestId('raise-hand').isEnabled())) {
+    if (Date.now() > deadline) throw new Error(`${name}: the realtime link did not come up within 15 s`);
+    await page.waitForTimeout(100);
+  }
+  return identity;
+}
