@@ -68,3 +68,36 @@ export async function joinViaPrejoin(page: Page, name: string): Promise<string> 
   }
   return identity;
 }
+
+/**
+ * Times "host clicks Record → the other page's indicator first renders" inside the pages (one
+ * machine, one clock), so Playwright's polling and actionability checks are not counted. Call
+ * `arm()` before the click and `indicatorAfterMs()` / `recordingAfterMs()` once the indicator is
+ * visible (it shows from `starting`; `recording` follows when the recorder is running).
+ */
+export function recordingIndicatorTimer(host: Page, viewer: Page) {
+  return {
+    async arm(): Promise<void> {
+      await host.evaluate(`document.addEventListener('click', (e) => {
+        if (e.target.closest('[data-testid="recording-toggle"]')) window.__recClickAt ??= Date.now();
+      }, true)`);
+      await viewer.evaluate(`new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="recording-indicator"]');
+        if (el) window.__recIndicatorAt ??= Date.now();
+        if (el?.dataset.state === 'recording') window.__recRecordingAt ??= Date.now();
+      }).observe(document.body, { subtree: true, childList: true, attributes: true })`);
+    },
+    async indicatorAfterMs(): Promise<number> {
+      return (
+        (await viewer.evaluate<number>('window.__recIndicatorAt')) -
+        (await host.evaluate<number>('window.__recClickAt'))
+      );
+    },
+    async recordingAfterMs(): Promise<number> {
+      return (
+        (await viewer.evaluate<number>('window.__recRecordingAt')) -
+        (await host.evaluate<number>('window.__recClickAt'))
+      );
+    },
+  };
+}
