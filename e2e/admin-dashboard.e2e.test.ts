@@ -3,7 +3,7 @@ import { RoomEvent } from '@livekit/rtc-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedAdmin } from './support/admin';
-import { joinBot, type TBot } from './support/bots';
+import { joinBot, publishTone, type TBot } from './support/bots';
 import { launchChromium, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
@@ -68,8 +68,23 @@ describe('admin dashboard in Chromium', () => {
     const elapsed = Date.now() - joinedAt;
     expect(elapsed).toBeLessThan(2000);
     expect(navigations).toBe(0);
-    await expect.poll(() => page.locator(`[data-room="${room}"]`).textContent()).toContain('Bot live-bot');
+    const card = page.locator(`[data-room="${room}"]`);
+    await expect.poll(() => card.textContent()).toContain('Bot live-bot');
+    expect(await card.getByTestId('room-publishers').textContent()).toBe('0 publishing');
+    // Publishing and unpublishing follow live too (LiveKit's track webhooks).
+    const tracksBefore = Number(await page.getByTestId('published-track-count').textContent());
+    const tone = await publishTone(bot.room, 440);
+    await expect
+      .poll(() => card.getByTestId('room-publishers').textContent(), { timeout: 5_000 })
+      .toBe('1 publishing');
+    expect(Number(await page.getByTestId('published-track-count').textContent())).toBeGreaterThan(
+      tracksBefore,
+    );
     await saveScreenshot(page, 'admin-overview-live');
+    await tone.stop();
+    await expect
+      .poll(() => card.getByTestId('room-publishers').textContent(), { timeout: 5_000 })
+      .toBe('0 publishing');
     await bot.disconnect();
     // Leaving empties the card live as well (the room card stays until LiveKit closes the room).
     await expect

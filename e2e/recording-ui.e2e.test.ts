@@ -8,7 +8,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedAdmin } from './support/admin';
 import { eventually } from './support/api-client';
-import { createRoomViaUi, joinViaPrejoin, launchChromium, saveScreenshot } from './support/browser';
+import {
+  createRoomViaUi,
+  joinViaPrejoin,
+  launchChromium,
+  recordingIndicatorTimer,
+  saveScreenshot,
+} from './support/browser';
 import { testEnv } from './support/env';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -63,17 +69,6 @@ interface TVideo {
   play(): Promise<void>;
 }
 
-/** Host page: remembers when the Record button was clicked. */
-const WATCH_CLICK = `document.addEventListener('click', (e) => {
-  if (e.target.closest('[data-testid="recording-toggle"]')) window.__recClickAt ??= Date.now();
-}, true)`;
-/** Guest page: remembers when the indicator first rendered, and when it first said `recording`. */
-const WATCH_INDICATOR = `new MutationObserver(() => {
-  const el = document.querySelector('[data-testid="recording-indicator"]');
-  if (el) window.__recIndicatorAt ??= Date.now();
-  if (el?.dataset.state === 'recording') window.__recRecordingAt ??= Date.now();
-}).observe(document.body, { subtree: true, childList: true, attributes: true })`;
-
 const statusOf = async (slug: string) =>
   (await (await fetch(`${PUBLIC_URL}/api/rooms/${slug}/status`)).json()) as Record<string, unknown>;
 
@@ -107,22 +102,19 @@ describe('recording in the UI', () => {
     // The host clicks Record: the guest's indicator within 1 s (it shows from `starting`, once the
     // server accepted; `recording` follows when the recorder's ffmpeg runs), the waiting page's
     // notice within a few seconds (it polls).
-    // Timed inside the pages (one machine, one clock) from the click event to the indicator's
-    // first render, so Playwright's own polling and actionability checks are not counted.
-    await host.evaluate(WATCH_CLICK);
-    await guest.evaluate(WATCH_INDICATOR);
+    const timer = recordingIndicatorTimer(host, guest);
+    await timer.arm();
     const clickedAt = Date.now();
     await host.getByTestId('recording-toggle').click();
     const indicator = guest.getByTestId('recording-indicator');
     await indicator.waitFor({ timeout: 5_000 });
-    const hostClickAt = await host.evaluate<number>('window.__recClickAt');
-    const indicatorAfterMs = (await guest.evaluate<number>('window.__recIndicatorAt')) - hostClickAt;
+    const indicatorAfterMs = await timer.indicatorAfterMs();
     expect(indicatorAfterMs).toBeGreaterThanOrEqual(0);
     expect(indicatorAfterMs).toBeLessThan(1_000);
     await guest
       .locator('[data-testid="recording-indicator"][data-state="recording"]')
       .waitFor({ timeout: 10_000 });
-    const recordingAfterMs = (await guest.evaluate<number>('window.__recRecordingAt')) - hostClickAt;
+    const recordingAfterMs = await timer.recordingAfterMs();
     expect(await indicator.textContent()).toBe('Recording');
     const notice = waiting.getByTestId('recording-consent');
     await notice.waitFor({ timeout: 5_000 });
@@ -158,6 +150,31 @@ describe('recording in the UI', () => {
     expect((await statusOf(slug)).lobby).toBe(true);
     await saveScreenshot(waiting, 'recording-lobby-notice-desktop');
 
+    // The admin console, signed in while it records: the overview's card shows the room recording
+    // and both people publishing (LiveKit's track webhooks), live.
+    const admin = await seedAdmin(db, 'rec');
+    const page = await signInAdmin(admin);
+    await page.goto('/admin');
+    const card = page.locator(`[data-room="${slug}"]`);
+    await card.locator('[data-testid="room-recording"][data-state="recording"]').waitFor({ timeout: 10_000 });
+    await expect
+      .poll(() => card.getByTestId('room-publishers').textContent(), { timeout: 10_000 })
+      .toBe('2 publishing');
+    expect(Number(await page.getByTestId('published-track-count').textContent())).toBeGreaterThanOrEqual(4);
+    await saveScreenshot(page, 'admin-overview-recording');
+    // The Recordings page lists it as recording, then turns it ready on its own when the host stops.
+    const active = await db.recording.findFirstOrThrow({
+      where: { room: { slug } },
+      orderBy: { startedAt: 'desc' },
+    });
+    await page.goto('/admin/recordings');
+    const row = page.locator(`[data-testid="recording-row"][data-id="${active.id}"]`);
+    await row.waitFor({ timeout: 10_000 });
+    expect(await row.getAttribute('data-state')).toBe('recording');
+    await page.locator('[data-testid=sse-state][data-state=open]').waitFor({ timeout: 10_000 });
+    let navigations = 0;
+    page.on('framenavigated', () => navigations++);
+
     // Let a few seconds of media into the file, then stop: the notice goes away again.
     await host.waitForTimeout(3_000);
     await host.getByTestId('recording-toggle').click();
@@ -168,16 +185,15 @@ describe('recording in the UI', () => {
       30_000,
       'recording ready',
     );
+    expect(recording.id).toBe(active.id);
     expect(recording.filePath).toBeTruthy();
     const filePath = recording.filePath!;
     const size = Number(recording.sizeBytes);
     expect(size).toBeGreaterThan(10_000);
 
-    // Admin console: the recording is listed as ready and plays inline.
-    const admin = await seedAdmin(db, 'rec');
-    const page = await signInAdmin(admin);
-    const row = page.locator(`[data-testid="recording-row"][data-id="${recording.id}"]`);
-    await row.waitFor({ timeout: 10_000 });
+    // The list followed the feed: ready without a reload, listed and playable inline.
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 10_000 }).toBe('ready');
+    expect(navigations).toBe(0);
     expect(await row.getAttribute('data-state')).toBe('ready');
     expect(await row.getByTestId('recording-state').textContent()).toBe('ready');
     expect(await row.textContent()).toContain(slug);

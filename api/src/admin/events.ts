@@ -1,4 +1,5 @@
 import type { Db, Prisma } from '../db/client';
+import type { TAdminEventType } from './event-types';
 
 /**
  * The admin live feed. Producers append inside their own transaction (so an event exists exactly
@@ -8,17 +9,7 @@ export const ADMIN_EVENT_CHANNEL = 'convene_admin_events';
 /** Serialises appends so ids commit in id order: a reader's `id > cursor` never skips a late commit. */
 const APPEND_LOCK_KEY = 0x61646d6e; // "admn"
 
-export type TAdminEventType =
-  | 'room.started'
-  | 'room.finished'
-  | 'participant.joined'
-  | 'participant.left'
-  | 'moderation'
-  | 'room.updated'
-  /** A participant's reported connection quality changed: `{ identity, quality, since }`. */
-  | 'participant.quality'
-  /** The room's poor-quality flag changed: `{ flagged }`. */
-  | 'room.quality';
+export { ADMIN_EVENT_TYPES, type TAdminEventType } from './event-types';
 
 export interface TAdminEvent {
   /** Decimal string of the bigserial id; the SSE `id:`. */

@@ -1,5 +1,8 @@
 import type { Db } from '../db/client';
 import { getRoomQualities, type TQualityOptions } from '../quality/room-quality';
+import { findLatestRecordings } from '../recording/repository';
+import type { TRecordingState } from '../recording/schemas';
+import { type TRecordingRow, toRecordingState } from '../recording/state-machine';
 import { latestAdminEventId } from './events';
 
 export interface TLiveRoom {
@@ -10,6 +13,8 @@ export interface TLiveRoom {
   startedAt: string;
   /** Some participant has been `poor`/`lost` for longer than the threshold (QUALITY_POOR_FLAG_SECONDS). */
   qualityFlagged: boolean;
+  /** The room's recording state (`idle` when nothing is being recorded). */
+  recording: TRecordingState;
   participants: {
     identity: string;
     name: string;
@@ -17,7 +22,15 @@ export interface TLiveRoom {
     joinedAt: string;
     /** Latest reported connection quality this meeting, if any. */
     quality: { quality: string; since: string } | null;
+    /** Tracks this participant has live in the SFU (publishers have at least one). */
+    tracks: TLiveTrack[];
   }[];
+}
+
+export interface TLiveTrack {
+  sid: string;
+  source: string;
+  kind: string;
 }
 
 /**
@@ -48,6 +61,21 @@ export async function getLiveOverview(
     })),
     quality,
   );
+  const [tracks, recordings] = await Promise.all([
+    db.publishedTrack.findMany({
+      where: { meetingId: { in: meetings.map((m) => m.id) }, unpublishedAt: null },
+      select: { sid: true, source: true, kind: true, livekitParticipantSid: true },
+      orderBy: { publishedAt: 'asc' },
+    }),
+    findLatestRecordings(
+      db,
+      meetings.map((m) => m.roomId),
+    ),
+  ]);
+  const tracksBySid = new Map<string, TLiveTrack[]>();
+  for (const { livekitParticipantSid, ...t } of tracks) {
+    tracksBySid.set(livekitParticipantSid, [...(tracksBySid.get(livekitParticipantSid) ?? []), t]);
+  }
   return {
     cursor: cursor.toString(),
     rooms: meetings.map((m) => ({
@@ -57,13 +85,24 @@ export async function getLiveOverview(
       meetingId: m.id,
       startedAt: m.startedAt.toISOString(),
       qualityFlagged: qualities.get(m.room.slug)?.flagged ?? false,
+      recording: meetingRecordingState(recordings.get(m.roomId), m.startedAt),
       participants: m.attendances.map((a) => ({
         identity: a.identity,
         name: a.displayName,
         role: a.role,
         joinedAt: a.joinedAt.toISOString(),
         quality: qualities.get(m.room.slug)?.participants[a.identity] ?? null,
+        tracks: tracksBySid.get(a.livekitParticipantSid) ?? [],
       })),
     })),
   };
+}
+
+/** A recording that failed before this meeting began is history, not this meeting's state. */
+function meetingRecordingState(
+  latest: (TRecordingRow & { startedAt: Date }) | undefined,
+  meetingStartedAt: Date,
+): TRecordingState {
+  if (!latest || (latest.state === 'failed' && latest.startedAt < meetingStartedAt)) return { state: 'idle' };
+  return toRecordingState(latest);
 }

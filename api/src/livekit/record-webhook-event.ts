@@ -1,6 +1,6 @@
-import { type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
+import { TrackSource, TrackType, type WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import { appendAdminEvent } from '../admin/events';
-import type { Db } from '../db/client';
+import type { Db, Prisma } from '../db/client';
 import { AppError } from '../errors';
 import { isUniqueViolation } from '../rooms/repository';
 import type { TLivekitKeys } from '../tokens/issue-join-token';
@@ -33,7 +33,14 @@ function toDate(unixSeconds: bigint | number | undefined, fallback: Date): Date 
  * the receipt row and the effect commit in one transaction, so a redelivery is a no-op.
  */
 export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Promise<TWebhookOutcome> {
-  const handled = ['room_started', 'room_finished', 'participant_joined', 'participant_left'];
+  const handled = [
+    'room_started',
+    'room_finished',
+    'participant_joined',
+    'participant_left',
+    'track_published',
+    'track_unpublished',
+  ];
   if (!event.id || !handled.includes(event.event)) return 'ignored';
   const at = toDate(event.createdAt, new Date());
   try {
@@ -41,9 +48,10 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
       await tx.livekitWebhookReceipt.create({ data: { eventId: event.id, event: event.event } });
       const lkRoom = event.room;
       if (!lkRoom?.name || !lkRoom.sid) return;
-      // A late leave/finish for a room deleted meanwhile must not bring the room back.
-      const isEnding = event.event === 'room_finished' || event.event === 'participant_left';
-      if (isEnding && !(await tx.room.findUnique({ where: { slug: lkRoom.name }, select: { id: true } })))
+      // Only a start or a join brings a room into being: a late leave, finish or track event for
+      // a room deleted meanwhile must not bring it back.
+      const mayCreate = event.event === 'room_started' || event.event === 'participant_joined';
+      if (!mayCreate && !(await tx.room.findUnique({ where: { slug: lkRoom.name }, select: { id: true } })))
         return;
       const room = await tx.room.upsert({
         where: { slug: lkRoom.name },
@@ -77,6 +85,7 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           where: { meetingId: meeting.id, leftAt: null },
           data: { leftAt: at },
         });
+        await closePublishedTracks(tx, { meetingId: meeting.id }, at);
         await enqueueDomainEvent(
           tx,
           'room.ended',
@@ -90,7 +99,14 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
       }
       const p = event.participant;
       if (!p?.sid) return;
+      if (event.event === 'track_published' || event.event === 'track_unpublished') {
+        await recordTrackChange(tx, event, { meetingId: meeting.id, slug: room.slug, at });
+        return;
+      }
       if (event.event === 'participant_joined') {
+        // Hidden participants (the embedded recorder, an Egress worker) attend nobody's meeting:
+        // they are not counted in the overview, the peak or the participant-minutes.
+        if (p.permission?.hidden) return;
         const role = ZRole.safeParse(p.attributes?.role);
         const attendance = await tx.attendance.upsert({
           where: { livekitParticipantSid: p.sid },
@@ -125,6 +141,7 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
           where: { livekitParticipantSid: p.sid, leftAt: null },
           data: { leftAt: at },
         });
+        await closePublishedTracks(tx, { livekitParticipantSid: p.sid }, at);
         const attendance = await tx.attendance.findUnique({ where: { livekitParticipantSid: p.sid } });
         if (attendance) {
           await enqueueDomainEvent(
@@ -150,6 +167,68 @@ export async function recordLivekitWebhookEvent(db: Db, event: WebhookEvent): Pr
       return 'ignored';
     throw error;
   }
+}
+
+type Tx = Prisma.TransactionClient;
+
+const TRACK_SOURCES: Record<number, string> = {
+  [TrackSource.CAMERA]: 'camera',
+  [TrackSource.MICROPHONE]: 'microphone',
+  [TrackSource.SCREEN_SHARE]: 'screen_share',
+  [TrackSource.SCREEN_SHARE_AUDIO]: 'screen_share_audio',
+};
+
+/**
+ * Keeps PublishedTrack in step with the SFU. LiveKit may deliver the two webhooks of one track in
+ * either order: whichever comes second finds the row by sid, and a publish that arrives after its
+ * unpublish changes nothing.
+ */
+async function recordTrackChange(
+  tx: Tx,
+  event: WebhookEvent,
+  ctx: { meetingId: string; slug: string; at: Date },
+): Promise<void> {
+  const p = event.participant;
+  const track = event.track;
+  if (!p?.sid || !track?.sid) return;
+  const fields = {
+    meetingId: ctx.meetingId,
+    livekitParticipantSid: p.sid,
+    identity: p.identity,
+    source: TRACK_SOURCES[track.source] ?? 'unknown',
+    kind: track.type === TrackType.VIDEO ? 'video' : 'audio',
+    publishedAt: ctx.at,
+  };
+  if (event.event === 'track_published') {
+    if (await tx.publishedTrack.findUnique({ where: { sid: track.sid }, select: { sid: true } })) return;
+    await tx.publishedTrack.create({ data: { sid: track.sid, ...fields } });
+    await appendAdminEvent(tx, 'track.published', ctx.slug, {
+      identity: p.identity,
+      track: { sid: track.sid, source: fields.source, kind: fields.kind },
+    });
+    return;
+  }
+  await tx.publishedTrack.upsert({
+    where: { sid: track.sid },
+    create: { sid: track.sid, ...fields, unpublishedAt: ctx.at },
+    update: { unpublishedAt: ctx.at },
+  });
+  await appendAdminEvent(tx, 'track.unpublished', ctx.slug, {
+    identity: p.identity,
+    track: { sid: track.sid },
+  });
+}
+
+/** A participant who leaves, or a meeting that ends, publishes nothing any more. */
+function closePublishedTracks(
+  tx: Tx,
+  where: { meetingId: string } | { livekitParticipantSid: string },
+  at: Date,
+) {
+  return tx.publishedTrack.updateMany({
+    where: { ...where, unpublishedAt: null },
+    data: { unpublishedAt: at },
+  });
 }
 
 /** Prisma's "record to update not found" (P2025) and "foreign key constraint failed" (P2003). */

@@ -1,3 +1,4 @@
+import { appendAdminEvent } from '../admin/events';
 import type { Db, Prisma } from '../db/client';
 import { AppError, isAppError } from '../errors';
 import type { Logger } from '../logger';
@@ -136,6 +137,7 @@ export async function applyRecordingEvent(
     if (!next) return null;
     const updated = await updateRecordingState(tx, id, next, extra);
     await enqueueTransitionEvent(tx, { id: current.roomId, name: room }, updated, extra);
+    await appendAdminEvent(tx, 'recording', room, { recording: toRecordingState(updated) });
     return updated;
   });
   if (row) deps.publish(room, toRecordingState(row));
@@ -173,13 +175,15 @@ export async function startRecording(
         state: toRecordingState(latest),
       });
     }
-    return insertRecording(tx, {
+    const inserted = await insertRecording(tx, {
       roomId: target.id,
       startedBy: startedBy.identity,
       startedByName: startedBy.name,
       // Only a process-bound recorder has an owner that stops must reach.
       ownerInstance: deps.recorder.owns ? (deps.instanceId ?? null) : null,
     });
+    await appendAdminEvent(tx, 'recording', room, { recording: toRecordingState(inserted) });
+    return inserted;
   });
   const state = toRecordingState(row);
   deps.publish(room, state);

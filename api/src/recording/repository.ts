@@ -18,6 +18,21 @@ export function findLatestRecording(db: Tx, roomId: string): Promise<TRecordingR
   return db.recording.findFirst({ where: { roomId }, orderBy: { startedAt: 'desc' }, select: SELECT });
 }
 
+/** The latest recording of each of `roomIds` (rooms that never recorded are absent). */
+export async function findLatestRecordings(
+  db: Tx,
+  roomIds: string[],
+): Promise<Map<string, TRecordingRow & { startedAt: Date }>> {
+  if (roomIds.length === 0) return new Map();
+  // DISTINCT ON walks the (roomId, startedAt) index once per room instead of reading every row.
+  const rows = await db.$queryRaw<(TRecordingRow & { roomId: string; startedAt: Date })[]>`
+    SELECT DISTINCT ON ("roomId") "roomId", id, state, "startedBy", "startedByName", "failureReason",
+           "ownerInstance", "updatedAt", "startedAt"
+    FROM "Recording" WHERE "roomId" = ANY(${roomIds}::uuid[])
+    ORDER BY "roomId", "startedAt" DESC`;
+  return new Map(rows.map(({ roomId, ...row }) => [roomId, row]));
+}
+
 /** Serialises recording transitions of one room across instances (row lock until commit). */
 export async function lockRoom(tx: Prisma.TransactionClient, roomId: string): Promise<void> {
   await tx.$queryRaw`SELECT id FROM "Room" WHERE id = ${roomId}::uuid FOR UPDATE`;

@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
-import { adminFetch, formatTime } from './client';
+import { adminFetch, formatDuration, formatTime } from './client';
 import { ConnLabel, type TFeedEvent, useAdminEvents } from './use-admin-events';
 
 interface TPerson {
@@ -11,7 +11,17 @@ interface TPerson {
   joinedAt: string;
   /** Latest reported connection quality, if any. */
   quality?: { quality: string; since: string } | null;
+  /** Tracks live in the SFU; a publisher has at least one. */
+  tracks?: TTrack[];
 }
+interface TTrack {
+  sid: string;
+  source: string;
+  kind: string;
+}
+type TRecording =
+  | { state: 'idle' }
+  | { state: 'starting' | 'recording' | 'stopping' | 'failed'; startedBy: { name: string }; since: number };
 interface TLiveRoom {
   slug: string;
   displayName: string;
@@ -19,6 +29,7 @@ interface TLiveRoom {
   startedAt: string;
   /** A participant has stayed poor/lost longer than QUALITY_POOR_FLAG_SECONDS. */
   qualityFlagged: boolean;
+  recording: TRecording;
   participants: TPerson[];
 }
 
@@ -39,6 +50,7 @@ function applyEvent(rooms: TLiveRoom[], e: TFeedEvent): TLiveRoom[] {
             locked: false,
             startedAt: meeting?.startedAt ?? e.at,
             qualityFlagged: false,
+            recording: { state: 'idle' },
             participants: [],
           },
           ...rooms,
@@ -68,6 +80,28 @@ function applyEvent(rooms: TLiveRoom[], e: TFeedEvent): TLiveRoom[] {
       return rooms.map((r) => (r.slug === e.room ? { ...r, locked: Boolean(e.data.locked) } : r));
     case 'room.quality':
       return rooms.map((r) => (r.slug === e.room ? { ...r, qualityFlagged: e.data.flagged === true } : r));
+    case 'track.published':
+    case 'track.unpublished': {
+      const track = e.data.track as TTrack;
+      const update = (tracks: TTrack[] = []) =>
+        e.type === 'track.published'
+          ? tracks.some((t) => t.sid === track.sid)
+            ? tracks
+            : [...tracks, track]
+          : tracks.filter((t) => t.sid !== track.sid);
+      return rooms.map((r) =>
+        r.slug === e.room
+          ? {
+              ...r,
+              participants: r.participants.map((x) =>
+                x.identity === e.data.identity ? { ...x, tracks: update(x.tracks) } : x,
+              ),
+            }
+          : r,
+      );
+    }
+    case 'recording':
+      return rooms.map((r) => (r.slug === e.room ? { ...r, recording: e.data.recording as TRecording } : r));
     case 'participant.quality': {
       const q = { quality: String(e.data.quality), since: String(e.data.since ?? e.at) };
       return rooms.map((r) =>
@@ -106,6 +140,23 @@ function describe(e: TFeedEvent): string {
       return e.data.flagged
         ? `Poor connection quality in ${e.room}`
         : `Connection quality recovered in ${e.room}`;
+    case 'track.published': {
+      const t = e.data.track as TTrack;
+      return `${String(e.data.identity)} published ${t.source.replace(/_/g, ' ')} in ${e.room}`;
+    }
+    case 'track.unpublished':
+      return `${String(e.data.identity)} stopped a track in ${e.room}`;
+    case 'recording': {
+      const state = (e.data.recording as TRecording).state;
+      const words: Record<TRecording['state'], string> = {
+        idle: 'Recording finished',
+        starting: 'Recording starting',
+        recording: 'Recording',
+        stopping: 'Recording stopping',
+        failed: 'Recording failed',
+      };
+      return `${words[state]} in ${e.room}`;
+    }
     case 'participant.quality':
       return `${String(e.data.identity)}: ${String(e.data.quality)} connection in ${e.room}`;
     case 'moderation':
@@ -142,6 +193,11 @@ export function LiveOverview() {
   });
 
   const people = rooms.reduce((n, r) => n + r.participants.length, 0);
+  const tracks = rooms.reduce(
+    (n, r) => n + r.participants.reduce((k, p) => k + (p.tracks?.length ?? 0), 0),
+    0,
+  );
+  const now = useNow(10_000);
   return (
     <>
       <h1 className="adm-h1">
@@ -158,6 +214,10 @@ export function LiveOverview() {
         <div className="adm-card adm-stat">
           <b>{people}</b>
           <span>participants</span>
+        </div>
+        <div className="adm-card adm-stat">
+          <b data-testid="published-track-count">{tracks}</b>
+          <span>published tracks</span>
         </div>
         <div className="adm-card adm-stat">
           <b>{rooms.filter((r) => r.locked).length}</b>
@@ -201,10 +261,19 @@ export function LiveOverview() {
                         ⚠ poor connection
                       </span>
                     ) : null}
+                    <RecordingBadge recording={r.recording} />
                     <span className="adm-badge live">{r.participants.length} in call</span>
                   </div>
                   <div className="adm-muted adm-small">
-                    /{r.slug} · since {formatTime(r.startedAt)} {r.locked ? '· 🔒 locked' : ''}
+                    /{r.slug} ·{' '}
+                    <span data-testid="room-publishers">
+                      {r.participants.filter((p) => (p.tracks?.length ?? 0) > 0).length} publishing
+                    </span>{' '}
+                    ·{' '}
+                    <time dateTime={r.startedAt} title={`since ${formatTime(r.startedAt)}`}>
+                      {formatDuration(Math.max(0, Math.round((now - Date.parse(r.startedAt)) / 1000)))}
+                    </time>{' '}
+                    {r.locked ? '· 🔒 locked' : ''}
                   </div>
                   <ul className="adm-people">
                     {r.participants.slice(0, 8).map((p) => (
@@ -216,6 +285,7 @@ export function LiveOverview() {
                       >
                         {p.name}
                         {p.role === 'host' ? ' ★' : ''}
+                        {trackIcons(p.tracks)}
                       </li>
                     ))}
                     {r.participants.length > 8 ? (
@@ -246,5 +316,46 @@ export function LiveOverview() {
         </section>
       </div>
     </>
+  );
+}
+
+/** Re-renders every `ms` so durations advance. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+const SOURCE_ICONS: Record<string, string> = {
+  microphone: '🎙',
+  camera: '📷',
+  screen_share: '🖥',
+};
+
+function trackIcons(tracks: TTrack[] = []): string {
+  const icons = [...new Set(tracks.map((t) => SOURCE_ICONS[t.source]).filter(Boolean))];
+  return icons.length > 0 ? ` ${icons.join('')}` : '';
+}
+
+function RecordingBadge({ recording }: { recording: TRecording }) {
+  if (recording.state === 'idle') return null;
+  const label =
+    recording.state === 'failed'
+      ? 'recording failed'
+      : recording.state === 'recording'
+        ? '● REC'
+        : `${recording.state}…`;
+  return (
+    <span
+      className={`adm-badge ${recording.state === 'recording' || recording.state === 'failed' ? 'warn' : ''}`}
+      data-testid="room-recording"
+      data-state={recording.state}
+      title={`Started by ${recording.startedBy.name}`}
+    >
+      {label}
+    </span>
   );
 }

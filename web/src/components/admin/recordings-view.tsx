@@ -1,12 +1,13 @@
 'use client';
 import type { TAdminRecordingsPage, TAdminRecordingView } from '@convene/api/recording/recordings-admin';
 import Link from 'next/link';
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useRef, useState } from 'react';
 import { adminFetch, formatDateTime, formatDuration } from './client';
+import { ConnLabel, useAdminEvents } from './use-admin-events';
 
 const PAGE_SIZE = 20;
-/** While a recording is still being made, the list refreshes itself at this pace. */
-const ACTIVE_REFRESH_MS = 5_000;
+/** Recording events come in bursts (starting → recording); one reload covers a burst. */
+const RELOAD_DEBOUNCE_MS = 250;
 
 const STATE_LABEL: Record<TAdminRecordingView['state'], string> = {
   starting: 'starting',
@@ -69,12 +70,21 @@ export function RecordingsView() {
     void load();
   }, [load]);
 
-  const hasActive = list?.data.some(isActive) ?? false;
-  useEffect(() => {
-    if (!hasActive) return;
-    const timer = setInterval(() => void load(), ACTIVE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [hasActive, load]);
+  // Live: every recording transition (any room, any instance) reloads the page shown; so does a
+  // reconnection of the feed, since this view does not replay what it missed.
+  const pendingReload = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const scheduleReload = useCallback(() => {
+    clearTimeout(pendingReload.current);
+    pendingReload.current = setTimeout(() => void load(), RELOAD_DEBOUNCE_MS);
+  }, [load]);
+  useEffect(() => () => clearTimeout(pendingReload.current), []);
+  const conn = useAdminEvents(
+    '',
+    (e) => {
+      if (e.type === 'recording') scheduleReload();
+    },
+    scheduleReload,
+  );
 
   async function remove(recording: TAdminRecordingView) {
     const what = `the recording of ${recording.room} from ${formatDateTime(recording.startedAt)}`;
@@ -98,7 +108,10 @@ export function RecordingsView() {
       <div className="adm-row" style={{ justifyContent: 'space-between' }}>
         <h1 className="adm-h1">
           Recordings
-          {list ? <span className="adm-badge">{list.total}</span> : null}
+          {list ? <span className="adm-badge">{list.total}</span> : null}{' '}
+          <span className="adm-conn" data-state={conn} data-testid="sse-state">
+            {ConnLabel(conn)}
+          </span>
         </h1>
         <span className="adm-muted adm-small adm-rec-notice" role="status" data-testid="recordings-notice">
           {notice}
