@@ -1,6 +1,6 @@
 import { recordLivekitWebhookEvent, verifyLivekitWebhook } from '@convene/api/livekit/record-webhook-event';
 import { enforceRemoval } from '@convene/api/moderation/enforce-removal';
-import { notifyRecordingState } from '@convene/api/realtime/internal-client';
+import { notifyParticipantLeft, notifyRecordingState } from '@convene/api/realtime/internal-client';
 import { applyEgressWebhook, isEgressWebhook } from '@convene/api/recording/egress-events';
 import { webContext } from '@/server/context';
 import { route } from '@/server/http';
@@ -33,6 +33,15 @@ export const POST = route(async (req: Request) => {
     if (await enforceRemoval({ db, roomAdmin }, event.room.name, event.participant.identity)) {
       logger.info({ room: event.room.name }, 'removed participant rejoined with an old token: removed again');
     }
+  }
+  // Presence follows LiveKit: someone who left the call and whose chat socket is already gone
+  // leaves the realtime room now, not after the grace period. Best effort: the grace period still
+  // ends it if the realtime service cannot be reached.
+  if (event.event === 'participant_left' && event.room?.name && event.participant?.identity) {
+    const [room, identity] = [event.room.name, event.participant.identity];
+    await notifyParticipantLeft(realtime, room, identity).catch((error: unknown) =>
+      logger.warn({ err: error, room }, 'presence not reconciled with participant_left'),
+    );
   }
   return Response.json({ outcome });
 });
