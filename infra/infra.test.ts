@@ -161,6 +161,18 @@ describe('compose.yaml', () => {
     expect(livekit.webhook.urls).toContain('http://web:3000/api/livekit/webhook');
   });
 
+  test('web reads the recordings that realtime and egress write: one directory on a shared volume', () => {
+    const env = parseEnv(services.web?.environment ?? {});
+    const realtimeEnv = parseEnv(services['realtime-1']?.environment ?? {});
+    expect(realtimeEnv.RECORDINGS_DIR).toBe(env.RECORDINGS_DIR);
+    expect(env.EGRESS_FILE_DIR).toBe(env.RECORDINGS_DIR);
+    for (const name of ['web', 'realtime-1', 'realtime-2', 'egress']) {
+      const mount = services[name]?.volumes?.find((v: string) => v.startsWith('recordings:'));
+      expect(mount, name).toBeDefined();
+      expect(env.RECORDINGS_DIR.startsWith(`${mount!.split(':')[1]}/`), name).toBe(true);
+    }
+  });
+
   test('a missing required variable stops compose with a message', () => {
     const { DOMAIN: _, ...rest } = exampleEnv();
     expect(() => interpolate(read('compose.yaml'), rest)).toThrow(/DOMAIN is required/);
@@ -225,6 +237,23 @@ describe('kubernetes', () => {
       expect(deployment.spec.template.metadata.labels).toMatchObject(service.spec.selector);
     },
   );
+
+  test('web and realtime mount one ReadWriteMany recordings claim holding RECORDINGS_DIR', () => {
+    const claim = docs.find(
+      (d) => d.kind === 'PersistentVolumeClaim' && d.metadata.name === 'convene-recordings',
+    );
+    expect(claim?.spec.accessModes).toEqual(['ReadWriteMany']);
+    for (const name of Object.keys(expected)) {
+      const pod = docs.find((d) => d.kind === 'Deployment' && d.metadata.name === name).spec.template.spec;
+      const volume = pod.volumes?.find(
+        (v: { persistentVolumeClaim?: { claimName: string } }) =>
+          v.persistentVolumeClaim?.claimName === 'convene-recordings',
+      );
+      expect(volume, name).toBeDefined();
+      const mount = pod.containers[0].volumeMounts?.find((m: { name: string }) => m.name === volume.name);
+      expect(env.RECORDINGS_DIR.startsWith(`${mount?.mountPath}/`), name).toBe(true);
+    }
+  });
 
   test('the realtime ingress pins long-polling sessions and keeps WebSockets open', () => {
     const ingress = docs.find((d) => d.kind === 'Ingress' && d.metadata.name === 'convene-realtime');
