@@ -27,9 +27,41 @@ const API_ROUTES: [string, string][] = [
   ['POST', '/api/admin/webhooks/00000000-0000-4000-8000-000000000000/rotate'],
   ['GET', '/api/admin/webhooks/00000000-0000-4000-8000-000000000000/deliveries'],
   ['POST', '/api/admin/webhooks/00000000-0000-4000-8000-000000000000/deliveries/x/replay'],
+  ['GET', '/api/admin/recordings'],
+  ['DELETE', '/api/admin/recordings/00000000-0000-4000-8000-000000000000'],
+  ['GET', '/api/admin/recordings/00000000-0000-4000-8000-000000000000/file'],
 ];
 
-const PAGES = ['/admin', '/admin/history', '/admin/integrations', '/admin/rooms/some-room'];
+const PAGES = [
+  '/admin',
+  '/admin/history',
+  '/admin/recordings',
+  '/admin/integrations',
+  '/admin/rooms/some-room',
+];
+
+/**
+ * What a meeting participant holds: the browser-session cookie of a room they host and its
+ * LiveKit join token. Neither is an admin credential.
+ */
+async function participantCredentials(): Promise<{ cookie: string; token: string }> {
+  const created = await fetch(url('/api/rooms'), {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  expect(created.status).toBe(201);
+  const cookie = created.headers.get('set-cookie')!.split(';')[0]!;
+  const { slug } = (await created.json()) as { slug: string };
+  const joined = await fetch(url(`/api/rooms/${slug}/token`), {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'Host of a room' }),
+  });
+  expect(joined.status).toBe(200);
+  const { token } = (await joined.json()) as { token: string };
+  return { cookie, token };
+}
 
 describe('admin authentication and authorisation', () => {
   test.each(API_ROUTES)('%s %s without a session → 401 problem+json', async (method, path) => {
@@ -54,6 +86,32 @@ describe('admin authentication and authorisation', () => {
       body: method === 'GET' ? undefined : '{}',
     });
     expect(res.status).toBe(401);
+  });
+
+  test('a participant (room host) cookie and LiveKit token open no admin route or page', async () => {
+    const { cookie, token } = await participantCredentials();
+    for (const [method, path] of API_ROUTES) {
+      const res = await fetch(url(path), {
+        method,
+        headers: {
+          origin: ORIGIN,
+          cookie,
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+        },
+        body: method === 'GET' || method === 'DELETE' ? undefined : '{}',
+      });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    for (const path of PAGES) {
+      const res = await fetch(url(path), {
+        redirect: 'manual',
+        headers: { cookie, authorization: `Bearer ${token}` },
+      });
+      expect([303, 307, 308], path).toContain(res.status);
+      expect(res.headers.get('location'), path).toMatch(/\/admin\/login\?next=/);
+    }
   });
 
   test.each(PAGES)(
@@ -160,6 +218,8 @@ describe('admin authentication and authorisation', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(await limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    // A made-up first hop does not dodge it: the proxy's (last) entry is the address.
+    expect((await attempt(password, `${randomIp()}, ${ip}`)).status).toBe(429);
     // Another client address is not blocked by this one's failures.
     expect((await attempt(password, randomIp())).status).toBe(200);
   }, 90_000);

@@ -44,9 +44,15 @@ export function assertSameOrigin(req: Request): void {
 }
 
 /** The client address as the reverse proxy reports it (X-Forwarded-For's first hop). */
+/**
+ * The address the login throttle keys on. Only what the nearest proxy wrote can be trusted: the
+ * bundled nginx overwrites `X-Real-IP` with the peer address and appends it to `X-Forwarded-For`,
+ * whose earlier entries are whatever the client sent (so never the first one).
+ */
 export function clientIp(req: Request): string {
-  const forwarded = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || req.headers.get('x-real-ip') || 'unknown';
+  const realIp = req.headers.get('x-real-ip')?.trim();
+  const lastForwarded = req.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+  return realIp || lastForwarded || 'unknown';
 }
 
 export function actorFor(session: TAdminSession): TActor {
