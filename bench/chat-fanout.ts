@@ -317,11 +317,11 @@ function table(results: TSummary[], senderCount: number): string {
   return [
     `### ${senderCount} senders`,
     '',
-    '| server | deliveries/s (median) | range over rounds | messages/s | p50 ms | p99 ms | vs bare Socket.IO |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| server | deliveries/s (median) | range over rounds | messages/s | p50 ms | p99 ms | vs bare Socket.IO | p50 vs bare Socket.IO | p99 vs bare Socket.IO |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map(
       (r) =>
-        `| ${r.name} | ${fmt(rate(r))} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.messages / r.seconds)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(rate(r) / rate(baseline)).toFixed(2)} |`,
+        `| ${r.name} | ${fmt(rate(r))} | ${fmt(r.min)}–${fmt(r.max)} | ${fmt(r.messages / r.seconds)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${(rate(r) / rate(baseline)).toFixed(2)} | ${(r.p50 / baseline.p50).toFixed(2)}× | ${(r.p99 / baseline.p99).toFixed(2)}× |`,
     ),
     '',
   ].join('\n');

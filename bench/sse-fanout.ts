@@ -136,12 +136,14 @@ export async function runSseFanout(): Promise<void> {
   await db.$disconnect();
 
   const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
+  const base = rows[0]!;
+  const ratio = (n: number, of: number) => (Number.isFinite(n / of) ? `${(n / of).toFixed(2)}×` : '—');
   const table = [
-    '| server | deliveries | p50 ms | p99 ms | max ms | burst fully delivered in ms | RSS idle MB | RSS with clients MB |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| server | deliveries | p50 ms | p99 ms | max ms | burst fully delivered in ms | RSS idle MB | RSS with clients MB | p50 vs bare | p99 vs bare | RSS with clients vs bare |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.delivered.toLocaleString('en')} / ${(CLIENTS * EVENTS).toLocaleString('en')} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.burstMs)} | ${fmt(r.rssIdleMb)} | ${fmt(r.rssLoadedMb)} |`,
+        `| ${r.name} | ${r.delivered.toLocaleString('en')} / ${(CLIENTS * EVENTS).toLocaleString('en')} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt(r.burstMs)} | ${fmt(r.rssIdleMb)} | ${fmt(r.rssLoadedMb)} | ${ratio(r.p50, base.p50)} | ${ratio(r.p99, base.p99)} | ${ratio(r.rssLoadedMb, base.rssLoadedMb)} |`,
     ),
   ].join('\n');
   const markdown = `## Admin SSE fan-out (\`bench/sse-fanout.ts\`)
