@@ -90,3 +90,36 @@ describe.each(redisUrl ? (['memory', 'redis'] as const) : (['memory'] as const))
     });
   },
 );
+
+describe.runIf(redisUrl)('redis presence store, an instance that dies', () => {
+  test('its sockets stop counting once its liveness lapses; a live instance’s never do', async () => {
+    const prefix = uniqueName('presence');
+    const [a, b] = [new Redis(redisUrl!), new Redis(redisUrl!)];
+    clients.push(b);
+    const livenessTtlMs = 400;
+    const doomed = new RedisPresenceStore(a, prefix, { livenessTtlMs });
+    const survivor = new RedisPresenceStore(b, prefix, { livenessTtlMs });
+    const room = uniqueName('room');
+    await doomed.connect(room, member('ann'), 's1');
+    await doomed.connect(room, member('bob'), 's2');
+
+    // While its instance lives, bob's socket holds: LiveKit's "left" does not end him.
+    expect(await survivor.forceLeave(room, 'bob')).toBeNull();
+    await new Promise((r) => setTimeout(r, livenessTtlMs * 2));
+    expect(await survivor.forceLeave(room, 'bob')).toBeNull();
+
+    // kill -9: no disconnects run and the liveness key is no longer renewed.
+    a.disconnect();
+    await new Promise((r) => setTimeout(r, livenessTtlMs * 2));
+
+    // ann's browser reconnects to the survivor, later closes: her last socket, so reconnecting.
+    expect((await survivor.connect(room, member('ann'), 's3')).outcome).toBe('another-tab');
+    expect(await survivor.disconnect(room, 'ann', 's3', 10_000)).toBe(true);
+    const states = Object.fromEntries((await survivor.list(room, 5_000)).map((p) => [p.identity, p.status]));
+    expect(states).toEqual({ ann: 'reconnecting', bob: 'online' });
+    // bob never came back; LiveKit says he left the call: he leaves now.
+    expect(await survivor.forceLeave(room, 'bob')).toEqual({ room, identity: 'bob', hands: null });
+    expect((await survivor.list(room, 5_000)).map((p) => p.identity)).toEqual(['ann']);
+    await survivor.close();
+  });
+});

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { THandQueue, TParticipant } from './schemas';
 import type { PresenceStore, TConnectOutcome, TLeft, TMemberInfo } from './store';
 
 /** Room keys outlive an idle room by this much, then Redis drops them. */
 const ROOM_TTL_SECONDS = 24 * 3600;
+/** A store whose liveness key is this old is gone (crashed, killed): its sockets are ghosts. */
+const DEFAULT_LIVENESS_TTL_MS = 15_000;
 
 const CONNECT = `
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
@@ -52,12 +55,57 @@ return #values
  * Presence in Redis, shared by every realtime instance. Per room: members (hash), sockets per
  * member (set), grace ends (hash), typing ends (hash), hands (sorted set by raise time), all with
  * a TTL; plus one index of rooms with pending grace periods, which every instance sweeps.
+ *
+ * Each socket is stored as `<store incarnation>|<socket id>`, and each incarnation keeps a
+ * liveness key alive while its process runs. An instance that dies without disconnecting its
+ * sockets (kill -9, OOM, a lost node) would otherwise leave them in the sets for good, and the
+ * participant could never become `reconnecting` or `left`; before deciding whether a socket was
+ * someone's last, the store drops the sockets of incarnations whose liveness key has expired.
  */
 export class RedisPresenceStore implements PresenceStore {
+  /** Unique per process start: a restarted instance with the same INSTANCE_ID is a new one. */
+  private readonly incarnation = randomBytes(9).toString('base64url');
+  private readonly livenessTtlMs: number;
+  private readonly livenessTimer: NodeJS.Timeout;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    options: { livenessTtlMs?: number } = {},
+  ) {
+    this.livenessTtlMs = options.livenessTtlMs ?? DEFAULT_LIVENESS_TTL_MS;
+    // Queued on the connection before any connect() of this store, so it is set first.
+    this.renewLiveness();
+    this.livenessTimer = setInterval(() => this.renewLiveness(), this.livenessTtlMs / 3);
+    this.livenessTimer.unref();
+  }
+
+  private livenessKey(incarnation: string) {
+    return `${this.prefix}:presence-alive:${incarnation}`;
+  }
+
+  private renewLiveness() {
+    // A missed renewal (Redis briefly down) is retried on the next tick, well inside the TTL.
+    this.redis.set(this.livenessKey(this.incarnation), '1', 'PX', this.livenessTtlMs).catch(() => undefined);
+  }
+
+  private socketMember(socketId: string) {
+    return `${this.incarnation}|${socketId}`;
+  }
+
+  /** Removes from a member's socket set the sockets of incarnations that are no longer alive. */
+  private async dropDeadSockets(socketsKey: string): Promise<void> {
+    const members = await this.redis.smembers(socketsKey);
+    const owners = [
+      ...new Set(members.filter((m) => m.includes('|')).map((m) => m.slice(0, m.indexOf('|')))),
+    ].filter((owner) => owner !== this.incarnation);
+    if (owners.length === 0) return;
+    const alive = await this.redis.mget(owners.map((owner) => this.livenessKey(owner)));
+    const dead = new Set(owners.filter((_, i) => alive[i] === null));
+    const ghosts = members.filter((m) => dead.has(m.slice(0, m.indexOf('|'))));
+    // Idempotent, and a dead incarnation adds nothing any more: safe against concurrent callers.
+    if (ghosts.length > 0) await this.redis.srem(socketsKey, ...ghosts);
+  }
 
   private keys(room: string) {
     const base = `${this.prefix}:presence:${room}`;
@@ -84,7 +132,7 @@ export class RedisPresenceStore implements PresenceStore {
       k.grace,
       k.hands,
       member.identity,
-      socketId,
+      this.socketMember(socketId),
       JSON.stringify(member),
       ROOM_TTL_SECONDS,
     )) as [TConnectOutcome, string];
@@ -94,6 +142,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async disconnect(room: string, identity: string, socketId: string, graceUntil: number) {
     const k = this.keys(room);
+    await this.dropDeadSockets(k.sockets(identity));
     const result = await this.redis.eval(
       DISCONNECT,
       5,
@@ -103,7 +152,7 @@ export class RedisPresenceStore implements PresenceStore {
       k.typing,
       this.graceIndex,
       identity,
-      socketId,
+      this.socketMember(socketId),
       graceUntil,
       room,
     );
@@ -177,6 +226,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   private async finalize(room: string, identity: string, expectedGrace: string): Promise<TLeft | null> {
     const k = this.keys(room);
+    await this.dropDeadSockets(k.sockets(identity));
     const result = await this.redis.eval(
       FINALIZE,
       5,
@@ -196,5 +246,9 @@ export class RedisPresenceStore implements PresenceStore {
     return this.finalize(room, identity, '');
   }
 
-  async close() {}
+  async close() {
+    clearInterval(this.livenessTimer);
+    // Whatever this process still had registered is a ghost from now on, for everyone.
+    await this.redis.del(this.livenessKey(this.incarnation)).catch(() => undefined);
+  }
 }
