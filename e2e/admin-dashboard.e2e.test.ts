@@ -163,4 +163,38 @@ describe('admin dashboard in Chromium', () => {
     expect(width).toBeLessThanOrEqual(390);
     await phone.context().close();
   });
+
+  test('a failed load says so and offers Retry instead of loading forever', async () => {
+    const page = await signIn();
+    // The API answers 500 until the admin retries.
+    const failing = (route: {
+      fulfill(r: { status: number; contentType: string; body: string }): Promise<void>;
+    }) =>
+      route.fulfill({
+        status: 500,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ code: 'INTERNAL', detail: 'Something went wrong on our side.' }),
+      });
+    await page.route('**/api/admin/api-keys', failing);
+    await page.goto('/admin/integrations');
+    const banner = page.getByTestId('integrations-load-error');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await page.getByText('Loading…').count()).toBe(0);
+    expect(await page.getByText('Not loaded.').count()).toBe(2);
+    await saveScreenshot(page, 'admin-integrations-load-error');
+    await page.unroute('**/api/admin/api-keys', failing);
+    await banner.getByRole('button', { name: 'Retry' }).click();
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByText('Not loaded.').count()).toBe(0);
+    expect(await page.getByText('Loading…').count()).toBe(0);
+
+    await page.route('**/api/admin/usage?*', failing);
+    await page.goto('/admin/history');
+    await page.getByRole('alert').getByRole('button', { name: 'Retry' }).waitFor({ timeout: 10_000 });
+    expect(await page.getByText('Loading…').count()).toBe(0);
+    await page.unroute('**/api/admin/usage?*', failing);
+    await page.getByRole('alert').getByRole('button', { name: 'Retry' }).click();
+    await expectUsageChart(page);
+    await page.context().close();
+  });
 });

@@ -40,6 +40,8 @@ export function IntegrationsView() {
   const [endpoints, setEndpoints] = useState<TEndpoint[] | null>(null);
   const [eventTypes, setEventTypes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** The lists could not be loaded: the sections say so instead of loading forever. */
+  const [loadError, setLoadError] = useState<string | null>(null);
   const [secret, setSecret] = useState<{ label: string; value: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [deliveries, setDeliveries] = useState<TDelivery[] | null>(null);
@@ -54,9 +56,9 @@ export function IntegrationsView() {
       setScopes(k.scopes);
       setEndpoints(w.data);
       setEventTypes(w.eventTypes);
-      setError(null);
+      setLoadError(null);
     } catch (err) {
-      setError(errorText(err));
+      setLoadError(errorText(err));
     }
   }, []);
   useEffect(() => {
@@ -108,6 +110,7 @@ export function IntegrationsView() {
     try {
       setDeliveries((await adminFetch<{ data: TDelivery[] }>(`/api/admin/webhooks/${id}/deliveries`)).data);
     } catch (err) {
+      setOpen(null);
       setError(errorText(err));
     }
   }
@@ -115,6 +118,14 @@ export function IntegrationsView() {
   return (
     <>
       <h1 className="adm-h1">Integrations</h1>
+      {loadError ? (
+        <div className="adm-card adm-error" role="alert" data-testid="integrations-load-error">
+          Could not load the integrations: {loadError}{' '}
+          <button className="adm-btn small" type="button" onClick={() => void load()}>
+            Retry
+          </button>
+        </div>
+      ) : null}
       {error ? (
         <div className="adm-card adm-error" role="alert">
           {error}
@@ -167,7 +178,7 @@ export function IntegrationsView() {
           </div>
         </form>
         {keys === null ? (
-          <p className="adm-loading">Loading…</p>
+          <p className={loadError ? 'adm-empty' : 'adm-loading'}>{loadError ? 'Not loaded.' : 'Loading…'}</p>
         ) : keys.length === 0 ? (
           <p className="adm-empty">No API keys yet.</p>
         ) : (
@@ -242,7 +253,7 @@ export function IntegrationsView() {
         </form>
         <p className="adm-muted adm-small">Events: {eventTypes.join(', ') || '…'}</p>
         {endpoints === null ? (
-          <p className="adm-loading">Loading…</p>
+          <p className={loadError ? 'adm-empty' : 'adm-loading'}>{loadError ? 'Not loaded.' : 'Loading…'}</p>
         ) : endpoints.length === 0 ? (
           <p className="adm-empty">No webhook endpoints yet.</p>
         ) : (

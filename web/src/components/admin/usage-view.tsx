@@ -25,6 +25,11 @@ interface TUsage {
   }[];
 }
 
+/** A section whose data has not arrived: loading, or not loaded (the banner above has Retry). */
+function Pending({ failed }: { failed: boolean }) {
+  return failed ? <p className="adm-empty">Not loaded.</p> : <p className="adm-loading">Loading…</p>;
+}
+
 export function UsageView() {
   const [days, setDays] = useState(14);
   const [usage, setUsage] = useState<TUsage | null>(null);
@@ -71,7 +76,7 @@ export function UsageView() {
           Participant-minutes per day{' '}
           {usage ? <span className="adm-muted">· {Math.round(total)} total</span> : null}
         </h2>
-        {!usage ? <p className="adm-loading">Loading…</p> : <UsageChart data={usage.daily} />}
+        {!usage ? <Pending failed={error !== null} /> : <UsageChart data={usage.daily} />}
         {usage && total === 0 ? <p className="adm-empty">No meetings in this period yet.</p> : null}
       </section>
       <div className="adm-grid2">
@@ -80,7 +85,7 @@ export function UsageView() {
             Recent sessions
           </h2>
           {!usage ? (
-            <p className="adm-loading">Loading…</p>
+            <Pending failed={error !== null} />
           ) : usage.sessions.length === 0 ? (
             <p className="adm-empty">No sessions yet.</p>
           ) : (
@@ -123,7 +128,7 @@ export function UsageView() {
             Top rooms
           </h2>
           {!usage ? (
-            <p className="adm-loading">Loading…</p>
+            <Pending failed={error !== null} />
           ) : usage.topRooms.length === 0 ? (
             <p className="adm-empty">No rooms used in this period.</p>
           ) : (
