@@ -5,9 +5,8 @@
 //   list                                                           email, created, last login
 //   delete --email <email>
 //
-// Uses DATABASE_URL. Without it, `--embedded` opens the embedded database of `npm start` (only
-// while npm start is stopped: the embedded database has a single owner).
-// The first admin can also come from ADMIN_EMAIL/ADMIN_PASSWORD at web start (docs/admin.md).
+// Uses DATABASE_URL; without it, the embedded database of a running `npm start`, or, when none
+// runs, the embedded database opened for the duration of the command.
 import { readFileSync } from 'node:fs';
 import { die, openDatabase, parseCommandLine } from './lib/cli.mjs';
 
@@ -29,7 +28,7 @@ let password = values.password;
 if (values['password-stdin']) password = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 if (['create', 'reset-password'].includes(command) && !password) die(`a password is required\n${usage}`, 2);
 
-const database = await openDatabase({ embedded: values.embedded });
+const database = await openDatabase();
 const { runAdminCommand } = await import('../api/src/admin/cli.ts');
 let exitCode = 0;
 try {

@@ -5,9 +5,8 @@
 //   list                  prints prefix, name, scopes, last use, state
 //   revoke <prefix|key>   revokes a key at once
 //
-// Uses DATABASE_URL. Without it, `--embedded` starts the embedded database of `npm start`
-// (same data folder) for the duration of the command — only while `npm start` is not running,
-// since the embedded database has a single owner.
+// Uses DATABASE_URL; without it, the embedded database of a running `npm start`, or, when none
+// runs, the embedded database opened for the duration of the command.
 import { openDatabase, parseCommandLine } from './lib/cli.mjs';
 
 const { values, command, rest } = parseCommandLine({
@@ -22,7 +21,7 @@ const { values, command, rest } = parseCommandLine({
   },
 });
 
-const database = await openDatabase({ embedded: values.embedded });
+const database = await openDatabase();
 const { runApiKeyCommand } = await import('../api/src/apikeys/cli.ts');
 let exitCode = 0;
 try {

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 
 const EMBEDDED_HINT =
-  'options: --embedded   use the embedded database (when DATABASE_URL is unset and npm start is stopped)';
+  'database: DATABASE_URL, else the embedded one of a running `npm start`, else the embedded one opened\n  for this command (--embedded is accepted and changes nothing)';
 
 export function die(message, code = 1) {
   process.stderr.write(`${message}\n`);
@@ -37,19 +37,16 @@ export function parseCommandLine({ usage, commands, options }) {
 }
 
 /**
- * DATABASE_URL, or with `--embedded` the embedded database of `npm start` opened (and migrated)
- * for the duration of the command — only while npm start is stopped: it has a single owner.
+ * The database to work on: DATABASE_URL; else the embedded database of a running `npm start`;
+ * else the embedded database opened (and migrated) for the duration of the command — `npm start`
+ * must not start meanwhile: it has a single owner. `--embedded` is accepted for compatibility.
  * Returns the URL and a `close()` to call before exiting.
  */
-export async function openDatabase({ embedded }) {
+export async function openDatabase() {
   if (process.env.DATABASE_URL) return { databaseUrl: process.env.DATABASE_URL, close: async () => {} };
-  if (!embedded) {
-    die(
-      'DATABASE_URL is not set. Point it at the platform database (npm start prints the embedded one:\n' +
-        '  "starting embedded PostgreSQL (PGlite) on 127.0.0.1:<port>" → DATABASE_URL=postgresql://postgres@127.0.0.1:<port>/postgres),\n' +
-        'or stop npm start and re-run with --embedded to open the embedded database directly.',
-    );
-  }
+  const { runningEmbeddedDatabase } = await import('./database.mjs');
+  const running = runningEmbeddedDatabase();
+  if (running) return { databaseUrl: running, close: async () => {} };
   const { ServiceGroup } = await import('./processes.mjs');
   const { startEmbeddedPostgres, migrateDatabase } = await import('./database.mjs');
   const group = new ServiceGroup({ quiet: true });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { say } from './log.mjs';
 import { DATA_DIR, ROOT } from './paths.mjs';
@@ -11,7 +11,9 @@ import { sleep } from './processes.mjs';
  * protocol by pglite-socket, as the single owner of its data folder. Every process connects to
  * it over TCP exactly as it would to a real PostgreSQL.
  */
-export async function startEmbeddedPostgres(group, { dataDir = join(DATA_DIR, 'pglite'), port } = {}) {
+const DEFAULT_EMBEDDED_DIR = join(DATA_DIR, 'pglite');
+
+export async function startEmbeddedPostgres(group, { dataDir = DEFAULT_EMBEDDED_DIR, port } = {}) {
   mkdirSync(dataDir, { recursive: true });
   const listenPort = port ?? (await freePort());
   say(`starting embedded PostgreSQL (PGlite) on 127.0.0.1:${listenPort}, data in ${dataDir}`);
@@ -25,7 +27,27 @@ export async function startEmbeddedPostgres(group, { dataDir = join(DATA_DIR, 'p
   );
   const url = `postgresql://postgres@127.0.0.1:${listenPort}/postgres?sslmode=disable`;
   await waitForPostgres(url, service);
+  // The CLIs (apikey, admin) find the running platform's database here; the pid tells a stale
+  // file (a crashed run) from a live one.
+  if (dataDir === DEFAULT_EMBEDDED_DIR) {
+    writeFileSync(RUNNING_DATABASE_FILE, JSON.stringify({ url, pid: service.child.pid }));
+  }
   return url;
+}
+
+/** Where `npm start` announces its embedded database while it runs. */
+export const RUNNING_DATABASE_FILE = join(DATA_DIR, 'embedded-database.json');
+
+/** The URL of the embedded database a running `npm start` serves, or null. */
+export function runningEmbeddedDatabase() {
+  if (!existsSync(RUNNING_DATABASE_FILE)) return null;
+  try {
+    const { url, pid } = JSON.parse(readFileSync(RUNNING_DATABASE_FILE, 'utf8'));
+    process.kill(pid, 0);
+    return url;
+  } catch {
+    return null;
+  }
 }
 
 async function waitForPostgres(url, service, timeoutMs = 60_000) {
