@@ -1,23 +1,26 @@
 import { createDb } from '@convene/api/db/client';
 import { RoomEvent } from '@livekit/rtc-node';
 import type { Browser, Page } from 'playwright-core';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { seedAdmin } from './support/admin';
 import { joinBot, publishTone, type TBot } from './support/bots';
 import { launchChromium, saveScreenshot } from './support/browser';
 import { testEnv } from './support/env';
-import { uniqueRoom } from './support/tokens';
+import { mintToken, uniqueRoom } from './support/tokens';
 
 const db = createDb(testEnv.databaseUrl, { poolSize: 2 });
 let browser: Browser;
 let admin: { email: string; password: string };
 const bots: TBot[] = [];
+const sockets: Socket[] = [];
 
 beforeAll(async () => {
   browser = await launchChromium();
   admin = await seedAdmin(db, 'ui');
 });
 afterAll(async () => {
+  for (const socket of sockets) socket.close();
   await Promise.allSettled(bots.map((b) => b.disconnect()));
   await browser?.close();
   await db.$disconnect();
@@ -100,10 +103,28 @@ describe('admin dashboard in Chromium', () => {
     const disconnected = new Promise<void>((resolve) =>
       bot.room.once(RoomEvent.Disconnected, () => resolve()),
     );
+    // The bot also has the meeting's chat link open, with its hand up.
+    const socket = io(testEnv.realtimeUrl, {
+      auth: { token: await mintToken(room, 'mod-bot') },
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+    });
+    sockets.push(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    expect(await socket.emitWithAck('hand:raise', {})).toMatchObject({ ok: true });
     const page = await signIn();
     await page.goto(`/admin/rooms/${room}`);
     const row = page.locator('tr[data-identity="mod-bot"]');
     await row.waitFor({ timeout: 10_000 });
+    // LiveKit's media state and the realtime service's presence, side by side.
+    const presence = row.getByTestId('presence');
+    await expect.poll(() => presence.getAttribute('data-status'), { timeout: 10_000 }).toBe('online');
+    expect(await presence.getAttribute('data-hand')).toBe('1');
+    expect(await presence.textContent()).toContain('✋ #1');
     await saveScreenshot(page, 'admin-room-detail');
     page.once('dialog', (d) => void d.accept());
     await row.locator('[data-action=remove]').click();

@@ -1,6 +1,8 @@
 import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } from 'livekit-server-sdk';
 import type { Db } from '../db/client';
 import type { TRoomAdmin } from '../livekit/room-admin';
+import type { Logger } from '../logger';
+import type { THandQueue, TParticipant } from '../presence/schemas';
 import { getQualityHistory } from '../quality/room-quality';
 import { getRoomOrThrow } from '../rooms/room-service';
 import { listAuditLog, type TAuditView } from './audit-log';
@@ -25,7 +27,22 @@ export interface TAdminParticipant {
   joinedAt: string | null;
   isPublisher: boolean;
   tracks: TAdminTrack[];
+  /**
+   * The realtime service's view of this identity: connected (`online`), in its grace period
+   * (`reconnecting`), or no socket (`absent`); null when the realtime service could not be asked.
+   */
+  presence: TAdminPresence | null;
 }
+
+export interface TAdminPresence {
+  status: 'online' | 'reconnecting' | 'absent';
+  typing: boolean;
+  /** 1-based place in the room's hand queue, or null. */
+  handPosition: number | null;
+}
+
+/** What the realtime service reports for a room (api/src/realtime/internal-client.ts). */
+export type TPresenceSource = (room: string) => Promise<{ participants: TParticipant[]; hands: THandQueue }>;
 
 const SOURCES: Record<number, string> = {
   [TrackSource.CAMERA]: 'camera',
@@ -42,7 +59,10 @@ const STATES: Record<number, string> = {
   [ParticipantInfo_State.DISCONNECTED]: 'disconnected',
 };
 
-export function toAdminParticipant(p: ParticipantInfo): TAdminParticipant {
+export function toAdminParticipant(
+  p: ParticipantInfo,
+  presence: TAdminPresence | null = null,
+): TAdminParticipant {
   const joinedAt = Number(p.joinedAt ?? 0);
   return {
     sid: p.sid,
@@ -68,6 +88,21 @@ export function toAdminParticipant(p: ParticipantInfo): TAdminParticipant {
         }))
         .sort((a, b) => a.width - b.width),
     })),
+    presence,
+  };
+}
+
+function presenceOf(
+  identity: string,
+  view: { participants: TParticipant[]; hands: THandQueue },
+  now: number,
+): TAdminPresence {
+  const p = view.participants.find((x) => x.identity === identity);
+  const place = view.hands.findIndex((h) => h.identity === identity);
+  return {
+    status: p ? p.status : 'absent',
+    typing: p?.typingUntil != null && p.typingUntil > now,
+    handPosition: place >= 0 ? place + 1 : null,
   };
 }
 
@@ -77,15 +112,29 @@ export interface TRoomDetail {
   participants: TAdminParticipant[];
   chat: { seq: number; kind: string; senderName: string; body: string; createdAt: string }[];
   audit: TAuditView[];
+  /** False when the realtime service did not answer: participants' `presence` is then null. */
+  presenceAvailable: boolean;
   /** Connection-quality changes per participant identity this meeting (last hour when not live), oldest first. */
   quality: Record<string, { quality: string; at: string }[]>;
 }
 
-/** Everything the room page shows: LiveKit's live view, the chat tail and the room's audit log. */
-export async function getRoomDetail(db: Db, roomAdmin: TRoomAdmin, slug: string): Promise<TRoomDetail> {
+/**
+ * Everything the room page shows: LiveKit's live view joined with the realtime service's presence,
+ * the chat tail and the room's audit log. The page still renders when the realtime service does
+ * not answer (presence unknown).
+ */
+export async function getRoomDetail(
+  deps: { db: Db; roomAdmin: TRoomAdmin; presence: TPresenceSource; logger: Logger },
+  slug: string,
+): Promise<TRoomDetail> {
+  const { db, roomAdmin } = deps;
   const room = await getRoomOrThrow(db, slug);
-  const [participants, chat, audit, liveMeeting] = await Promise.all([
+  const [participants, realtime, chat, audit, liveMeeting] = await Promise.all([
     roomAdmin.listParticipants(room.slug),
+    deps.presence(room.slug).catch((error: unknown) => {
+      deps.logger.warn({ err: error, room: room.slug }, 'realtime presence unavailable');
+      return null;
+    }),
     db.chatMessage.findMany({ where: { roomId: room.id }, orderBy: { seq: 'desc' }, take: 30 }),
     listAuditLog(db, { room: room.slug, limit: 30 }),
     db.meeting.findFirst({
@@ -107,7 +156,10 @@ export async function getRoomDetail(db: Db, roomAdmin: TRoomAdmin, slug: string)
       createdAt: room.createdAt.toISOString(),
     },
     live: participants.length > 0 || liveMeeting !== null,
-    participants: participants.map(toAdminParticipant),
+    participants: participants.map((p) =>
+      toAdminParticipant(p, realtime ? presenceOf(p.identity, realtime, Date.now()) : null),
+    ),
+    presenceAvailable: realtime !== null,
     chat: chat.reverse().map((m) => ({
       seq: m.seq,
       kind: m.kind,

@@ -1,6 +1,7 @@
 import type { TChatMessage, TSystemMessage } from '../chat/schemas';
 import { AppError, ERROR_CATALOG, type ErrorCode } from '../errors';
 import type { TModerationNotice } from '../moderation/schemas';
+import type { THandQueue, TParticipant } from '../presence/schemas';
 import type { TInternalRecordingRequest, TRecordingState } from '../recording/schemas';
 import { internalBearer } from './internal-auth';
 
@@ -37,6 +38,14 @@ export function notifyParticipantLeft(
     `/internal/rooms/${encodeURIComponent(room)}/participants/${encodeURIComponent(identity)}/left`,
     {},
   );
+}
+
+/** The room's realtime presence (who is connected, reconnecting, typing) and its hand queue. */
+export function fetchPresence(
+  config: TInternalClientConfig,
+  room: string,
+): Promise<{ participants: TParticipant[]; hands: THandQueue }> {
+  return post(config, `/internal/rooms/${encodeURIComponent(room)}/presence`, {});
 }
 
 /**

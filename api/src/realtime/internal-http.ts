@@ -17,6 +17,7 @@ const MODERATION_ROUTE = /^\/internal\/rooms\/([^/]+)\/moderation$/;
 const START_RECORDING_ROUTE = /^\/internal\/rooms\/([^/]+)\/recordings$/;
 const STOP_RECORDING_ROUTE = /^\/internal\/recordings\/([^/]+)\/stop$/;
 const RECORDING_STATE_ROUTE = /^\/internal\/rooms\/([^/]+)\/recording-state$/;
+const PRESENCE_ROUTE = /^\/internal\/rooms\/([^/]+)\/presence$/;
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(JSON.stringify(body));
@@ -58,7 +59,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  * `POST /internal/recordings/{id}/stop` (an integrator starts/stops a recording through the same
  * domain functions as `recording:start`/`recording:stop`; answers the recording state);
  * `POST /internal/rooms/{room}/recording-state` (a recording changed elsewhere, e.g. by an egress
- * webhook: re-read and broadcast `recording:state`). All need the internal bearer.
+ * webhook: re-read and broadcast `recording:state`); `POST /internal/rooms/{room}/presence` (the
+ * room's presence and hand queue, for the admin dashboard). All need the internal bearer.
  */
 export function createHttpHandler(ctx: () => TRealtimeContext) {
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -73,7 +75,16 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
     const startRecordingMatch = START_RECORDING_ROUTE.exec(path);
     const stopRecordingMatch = STOP_RECORDING_ROUTE.exec(path);
     const recordingState = RECORDING_STATE_ROUTE.exec(path);
-    if (!message && !left && !moderation && !startRecordingMatch && !stopRecordingMatch && !recordingState) {
+    const presence = PRESENCE_ROUTE.exec(path);
+    if (
+      !message &&
+      !left &&
+      !moderation &&
+      !startRecordingMatch &&
+      !stopRecordingMatch &&
+      !recordingState &&
+      !presence
+    ) {
       sendError(res, new AppError('NOT_FOUND'));
       return;
     }
@@ -99,6 +110,15 @@ export function createHttpHandler(ctx: () => TRealtimeContext) {
           const recordingId = decodeURIComponent(stopRecordingMatch![1]!);
           send(res, 200, await stopRecording(c.recording, actor, { recordingId }));
         }
+        return;
+      }
+      if (presence) {
+        const room = decodeURIComponent(presence[1]!);
+        const [participants, hands] = await Promise.all([
+          c.store.list(room, Date.now()),
+          c.store.listHands(room),
+        ]);
+        send(res, 200, { participants, hands });
         return;
       }
       if (recordingState) {

@@ -20,6 +20,12 @@ interface TParticipant {
   state: string;
   joinedAt: string | null;
   tracks: TTrack[];
+  /** The realtime service's view (chat link); null when it could not be asked. */
+  presence: {
+    status: 'online' | 'reconnecting' | 'absent';
+    typing: boolean;
+    handPosition: number | null;
+  } | null;
 }
 interface TAudit {
   id: string;
@@ -34,6 +40,7 @@ interface TDetail {
   participants: TParticipant[];
   chat: { seq: number; kind: string; senderName: string; body: string; createdAt: string }[];
   audit: TAudit[];
+  presenceAvailable: boolean;
   quality: TQualityHistory;
 }
 interface TSession {
@@ -181,6 +188,11 @@ export function RoomDetail({ slug }: { slug: string }) {
         <h2 className="adm-h2" id="participants">
           Participants ({detail.participants.length})
         </h2>
+        {!detail.presenceAvailable && detail.participants.length > 0 ? (
+          <p className="adm-muted adm-small" role="status" data-testid="presence-unavailable">
+            The realtime service did not answer: chat presence is unknown for now.
+          </p>
+        ) : null}
         {detail.participants.length === 0 ? (
           <p className="adm-empty">Nobody is in this room right now.</p>
         ) : (
@@ -201,7 +213,7 @@ export function RoomDetail({ slug }: { slug: string }) {
                     <td>
                       {p.name}
                       <div className="adm-muted adm-small">
-                        <code>{p.identity}</code> · {p.state}
+                        <code>{p.identity}</code> · media {p.state} · <PresenceLabel presence={p.presence} />
                       </div>
                     </td>
                     <td>
@@ -365,5 +377,28 @@ export function RoomDetail({ slug }: { slug: string }) {
         )}
       </section>
     </>
+  );
+}
+
+/** The chat link's view of a participant: online / reconnecting / no chat link, typing, hand. */
+function PresenceLabel({ presence }: { presence: TParticipant['presence'] }) {
+  if (!presence)
+    return (
+      <span data-testid="presence" data-status="unknown">
+        chat link unknown
+      </span>
+    );
+  const label =
+    presence.status === 'online'
+      ? 'chat online'
+      : presence.status === 'reconnecting'
+        ? 'chat reconnecting…'
+        : 'no chat link';
+  return (
+    <span data-testid="presence" data-status={presence.status} data-hand={presence.handPosition ?? undefined}>
+      {label}
+      {presence.typing ? ' · typing…' : ''}
+      {presence.handPosition ? ` · ✋ #${presence.handPosition}` : ''}
+    </span>
   );
 }
