@@ -1,5 +1,6 @@
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import type { FixedWindowCounter } from '../rate-limit/fixed-window';
 import { apiKeyMatches, generateApiKey, parseApiKey } from './key-format';
 import { hasScopes, type TScope } from './scopes';
 
@@ -68,17 +69,19 @@ export interface TApiPrincipal {
 }
 
 const WINDOW_MS = 60_000;
+/** Last use is recorded at this granularity: a key in steady use costs no write per request. */
+const LAST_USED_GRANULARITY_MS = 60_000;
 
 /**
  * Authenticates `Authorization: Bearer <key>`, checks scopes, and counts the request against the
- * key's per-minute limit. One UPDATE both records last use and advances the fixed window, so the
- * limit holds across any number of web processes.
+ * key's per-minute limit in `counter` (shared through Redis when there is one, see
+ * rate-limit/fixed-window.ts). Last use is written at most once a minute per key.
  */
 export async function authenticateApiKey(
   db: Db,
   authorization: string | null,
   required: readonly TScope[],
-  options: { defaultRateLimitPerMinute: number },
+  options: { defaultRateLimitPerMinute: number; counter: FixedWindowCounter },
 ): Promise<TApiPrincipal> {
   const match = authorization ? /^Bearer\s+(\S+)\s*$/i.exec(authorization) : null;
   if (!match) throw new AppError('UNAUTHENTICATED', 'Send an API key as `Authorization: Bearer <key>`.');
@@ -94,22 +97,14 @@ export async function authenticateApiKey(
       `This API key lacks the scope(s): ${required.filter((s) => !row.scopes.includes(s)).join(', ')}.`,
     );
   }
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= LAST_USED_GRANULARITY_MS) {
+    await db.apiKey.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } });
+  }
   const limit = row.rateLimitPerMinute ?? options.defaultRateLimitPerMinute;
-  const rows = await db.$queryRaw<{ windowStart: Date; windowCount: number }[]>`
-    UPDATE "ApiKey" SET
-      "lastUsedAt" = now(),
-      "windowStart" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= now() - ${WINDOW_MS} * interval '1 millisecond'
-                           THEN now() ELSE "windowStart" END,
-      "windowCount" = CASE WHEN "windowStart" IS NULL OR "windowStart" <= now() - ${WINDOW_MS} * interval '1 millisecond'
-                           THEN 1 ELSE "windowCount" + 1 END
-    WHERE id = ${row.id}::uuid
-    RETURNING "windowStart", "windowCount"`;
-  const state = rows[0];
-  if (state && state.windowCount > limit) {
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil((state.windowStart.getTime() + WINDOW_MS - Date.now()) / 1000),
-    );
+  const window = await options.counter.hit(`apikey:${row.id}`, WINDOW_MS, now);
+  if (window.count > limit) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((window.resetAt - now) / 1000));
     throw new AppError('RATE_LIMITED', `Rate limit of ${limit} requests per minute exceeded.`, {
       retryAfterSeconds,
     });

@@ -8,11 +8,13 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createDb } from '../db/client';
 import { loadEnv } from '../env';
+import { MemoryFixedWindow } from '../rate-limit/fixed-window';
 import { authenticateApiKey } from './api-keys';
 
 const run = promisify(execFile);
 const env = loadEnv();
 const db = createDb(env.DATABASE_URL, { poolSize: 2 });
+const counter = new MemoryFixedWindow();
 afterAll(() => db.$disconnect());
 
 function apikey(...args: string[]) {
@@ -32,10 +34,11 @@ describe('apikey CLI', () => {
 
     const principal = await authenticateApiKey(db, `Bearer ${key}`, ['rooms:read'], {
       defaultRateLimitPerMinute: 100,
+      counter,
     });
     expect(principal.scopes).toEqual(['rooms:read', 'webhooks:read']);
     await expect(
-      authenticateApiKey(db, `Bearer ${key}`, ['rooms:write'], { defaultRateLimitPerMinute: 100 }),
+      authenticateApiKey(db, `Bearer ${key}`, ['rooms:write'], { defaultRateLimitPerMinute: 100, counter }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
 
     const listed = await apikey('list');
@@ -46,7 +49,7 @@ describe('apikey CLI', () => {
 
     await apikey('revoke', prefix);
     await expect(
-      authenticateApiKey(db, `Bearer ${key}`, ['rooms:read'], { defaultRateLimitPerMinute: 100 }),
+      authenticateApiKey(db, `Bearer ${key}`, ['rooms:read'], { defaultRateLimitPerMinute: 100, counter }),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect((await apikey('list')).stdout.split('\n').find((l) => l.startsWith(prefix))).toContain('revoked');
     const row = await db.apiKey.findUniqueOrThrow({ where: { prefix } });

@@ -3,6 +3,7 @@ import type { TEnv } from '../env';
 import type { TRoomAdmin } from '../livekit/room-admin';
 import type { Logger } from '../logger';
 import type { TModerationDeps } from '../moderation/moderate-room';
+import type { FixedWindowCounter } from '../rate-limit/fixed-window';
 import type { TInternalClientConfig } from '../realtime/internal-client';
 import type { TWebhookDeps } from '../webhooks/endpoints';
 
@@ -18,4 +19,6 @@ export interface TApiContext {
   moderation: TModerationDeps;
   /** The realtime server's internal endpoints (system messages, recording control). */
   realtime: TInternalClientConfig;
+  /** Per-key request windows: shared through Redis with REDIS_URL, this process's otherwise. */
+  rateLimits: FixedWindowCounter;
 }

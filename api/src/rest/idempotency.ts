@@ -16,8 +16,33 @@ export type TIdempotencyClaim =
   | { kind: 'first'; id: string }
   | { kind: 'replay'; status: number; body: string };
 
+/**
+ * Identifies a request for Idempotency-Key reuse checks. A JSON body counts by its meaning, not its
+ * bytes: a client that retries with the same object serialised differently (key order, spacing) is
+ * the same request.
+ */
 export function requestFingerprint(method: string, path: string, body: string): string {
-  return createHash('sha256').update(`${method}\n${path}\n${body}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method}\n${path}\n${canonicalBody(body)}`)
+    .digest('hex');
+}
+
+function canonicalBody(body: string): string {
+  try {
+    return JSON.stringify(sortKeys(JSON.parse(body)));
+  } catch {
+    return body;
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+  );
 }
 
 export function assertIdempotencyKey(key: string): void {

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { requestFingerprint } from './idempotency';
 import { buildJoinUrl, readJoinLink } from './join-link';
 import { buildOpenApiDocument } from './openapi';
 import { OPS } from './operations';
@@ -55,5 +56,33 @@ describe('join links', () => {
     expect(readJoinLink(new URL(url).hash)).toEqual({ token: 'tok.en.x', skipPrejoin: true });
     expect(readJoinLink('')).toBeNull();
     expect(readJoinLink('#skipPrejoin=1')).toBeNull();
+  });
+});
+
+describe('idempotency fingerprint', () => {
+  test('the same JSON object in another key order or spacing is the same request', () => {
+    const a = requestFingerprint(
+      'POST',
+      '/api/v1/rooms',
+      '{"name":"x","lobby":{"enabled":true,"skip":[1,2]}}',
+    );
+    const b = requestFingerprint(
+      'POST',
+      '/api/v1/rooms',
+      '{ "lobby": { "skip": [1, 2], "enabled": true }, "name": "x" }',
+    );
+    expect(a).toBe(b);
+  });
+
+  test('a different value, array order, path or method is a different request', () => {
+    const base = requestFingerprint('POST', '/api/v1/rooms', '{"name":"x","skip":[1,2]}');
+    expect(requestFingerprint('POST', '/api/v1/rooms', '{"name":"y","skip":[1,2]}')).not.toBe(base);
+    expect(requestFingerprint('POST', '/api/v1/rooms', '{"name":"x","skip":[2,1]}')).not.toBe(base);
+    expect(requestFingerprint('POST', '/api/v1/rooms/x', '{"name":"x","skip":[1,2]}')).not.toBe(base);
+    expect(requestFingerprint('PATCH', '/api/v1/rooms', '{"name":"x","skip":[1,2]}')).not.toBe(base);
+    // Not JSON: compared as sent.
+    expect(requestFingerprint('POST', '/p', 'not json')).not.toBe(
+      requestFingerprint('POST', '/p', 'not  json'),
+    );
   });
 });

@@ -1,6 +1,7 @@
 import 'server-only';
 import { authenticateApiKey, type TApiPrincipal } from '@convene/api/apikeys/api-keys';
 import { AppError, isAppError } from '@convene/api/errors';
+import { createFixedWindowCounter } from '@convene/api/rate-limit/fixed-window';
 import type { TApiContext } from '@convene/api/rest/api-context';
 import {
   claimIdempotencyKey,
@@ -32,6 +33,7 @@ export function apiContext(): TApiContext {
       realtime,
       webhooks: webhookDepsFromEnv(env, db),
       moderation,
+      rateLimits: createFixedWindowCounter(env.REDIS_URL, logger.child({ module: 'rate-limit' })),
     };
   }
   return globalForApi.conveneApiContext;
@@ -100,6 +102,7 @@ export function withApiKey<B extends z.ZodType | undefined, Q extends z.ZodType 
       const api = apiContext();
       const principal = await authenticateApiKey(api.db, req.headers.get('authorization'), op.scopes, {
         defaultRateLimitPerMinute: api.env.API_RATE_LIMIT_PER_MINUTE,
+        counter: api.rateLimits,
       });
       const params = Object.fromEntries(
         Object.entries((await segment.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
