@@ -131,14 +131,16 @@ describe('room isolation', () => {
 });
 
 describe('permissions', () => {
-  test('only a host can record: participant gets FORBIDDEN; host goes starting → recording → idle', async () => {
+  test('only a host can record: participant and viewer get FORBIDDEN; host goes starting → recording → idle', async () => {
     const room = await seedRoom(db);
     const host = await connectAs(room, 'hana', 'host');
     const guest = await connectAs(room, 'gus', 'participant');
-    expect(await request(guest, 'recording:start', {})).toMatchObject({
-      ok: false,
-      error: { code: 'FORBIDDEN' },
-    });
+    const viewer = await connectAs(room, 'vic', 'viewer');
+    for (const socket of [guest, viewer]) {
+      for (const event of ['recording:start', 'recording:stop'] as const) {
+        expect(await request(socket, event, {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+    }
 
     const states: string[] = [];
     guest.on('recording:state', (s) => states.push(s.state));
