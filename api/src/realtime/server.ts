@@ -17,6 +17,7 @@ import type { PresenceStore } from '../presence/store';
 import { updatesForLeft } from '../presence/track-presence';
 import { DEFAULT_CONNECTION_LIMITS, type TConnectionLimits } from '../rate-limit/token-bucket';
 import { failOrphanedRecordings, stopOwnedRecording } from '../recording/control-recording';
+import { objectStoreFor } from '../recording/object-store';
 import { immediateRecorder, type Recorder } from '../recording/recorder';
 import { sweepExpiredRecordings } from '../recording/retention';
 import { ZRecordingHeld, ZRecordingStopOwned } from '../recording/schemas';
@@ -240,7 +241,11 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     const sweepRecordings = () => {
       if (sweepingRecordings) return;
       sweepingRecordings = true;
-      sweepExpiredRecordings(db, { retentionDays: env.RECORDINGS_RETENTION_DAYS, logger })
+      sweepExpiredRecordings(db, {
+        retentionDays: env.RECORDINGS_RETENTION_DAYS,
+        logger,
+        objectStore: objectStoreFor(env),
+      })
         .catch((error: unknown) => logger.warn({ err: error }, 'recording retention sweep failed'))
         .finally(() => {
           sweepingRecordings = false;

@@ -194,6 +194,46 @@ describe('embedded recorder', () => {
     }
   }, 120_000);
 
+  test('the meeting ending under the recorder (LiveKit deleteRoom) finalises the file as ready', async () => {
+    const env = testEnv();
+    const room = await seedRoom(db, 'rec-end');
+    const bot = await publishSyntheticVideoBot(room, 'alice', {
+      width: 640,
+      height: 360,
+      fps: 15,
+      simulcast: false,
+      maxBitrate: 600_000,
+      toneHz: 440,
+    });
+    try {
+      const host = await connectRaw(server.url, await tokenFor(server.env, room, 'hana', 'host'));
+      const recording = nextEvent(host, 'recording:state', (s) => s.state === 'recording', 15_000);
+      expect(await request(host, 'recording:start', {})).toMatchObject({ ok: true });
+      await recording;
+      await sleep(4_000);
+      const lk = new RoomServiceClient(
+        livekitHttpUrl(env.LIVEKIT_URL),
+        env.LIVEKIT_API_KEY,
+        env.LIVEKIT_API_SECRET,
+      );
+      await lk.deleteRoom(room);
+      const deadline = Date.now() + 20_000;
+      let row = await db.recording.findFirstOrThrow({ where: { room: { slug: room } } });
+      while (row.state !== 'ready' && row.state !== 'failed' && Date.now() < deadline) {
+        await sleep(200);
+        row = await db.recording.findFirstOrThrow({ where: { room: { slug: room } } });
+      }
+      host.close();
+      expect(row).toMatchObject({ state: 'ready', failureReason: null });
+      const probed = await probe(row.filePath!);
+      expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
+      expect(Number(probed.format.duration)).toBeGreaterThan(4 - 1.5);
+      expect(row.sizeBytes).toBe(BigInt((await stat(row.filePath!)).size));
+    } finally {
+      await bot.disconnect();
+    }
+  }, 60_000);
+
   test('SIGTERM to the realtime process that records finalises the file and stores it as ready', async () => {
     const room = await seedRoom(db, 'rec-kill');
     const port = await freePort();

@@ -5,8 +5,10 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '../errors';
+import type { S3ObjectStore } from './object-store';
 
 export type TByteRange = { start: number; end: number };
 
@@ -71,4 +73,31 @@ export async function recordingFileResponse(
   if (options.method === 'HEAD' || size === 0) return new Response(null, { status, headers });
   const body = Readable.toWeb(createReadStream(filePath, { start, end })) as ReadableStream<Uint8Array>;
   return new Response(body, { status, headers });
+}
+
+/**
+ * The download of a recording wherever it is stored: a local file is streamed (ranges, see
+ * recordingFileResponse); an object in the Egress bucket is a 302 to a short-lived presigned URL
+ * (the object store serves ranges itself). NOT_FOUND when it is in a store Convene cannot reach.
+ */
+export async function recordingDownloadResponse(
+  filePath: string,
+  options: { range: string | null; fileName: string; disposition: 'inline' | 'attachment'; method?: string },
+  objectStore: S3ObjectStore | null,
+): Promise<Response> {
+  if (isAbsolute(filePath)) return recordingFileResponse(filePath, options);
+  const key = objectStore?.keyOf(filePath);
+  if (!objectStore || !key) {
+    throw new AppError(
+      'NOT_FOUND',
+      'The recording is in an object store this server has no credentials for (EGRESS_S3_*).',
+    );
+  }
+  return new Response(null, {
+    status: 302,
+    headers: {
+      location: await objectStore.presignedGet(key, options.fileName, options.disposition),
+      'cache-control': 'private, no-store',
+    },
+  });
 }

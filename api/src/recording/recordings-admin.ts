@@ -8,6 +8,7 @@ import { recordAudit } from '../admin/audit-log';
 import type { TActor } from '../admin/schemas';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import type { S3ObjectStore } from './object-store';
 import { deleteRecordingFile } from './recording-files';
 import { type TSummaryRow, toRecordingSummary } from './recording-view';
 import { deleteFinishedRecording, FINISHED_STATES } from './repository';
@@ -128,7 +129,12 @@ export async function getAdminRecordingFile(
  * harmless, a file without a row would be an orphan nobody can find —, then the row (only if it
  * is still finished), then the audit entry. CONFLICT while it is still being recorded.
  */
-export async function deleteAdminRecording(db: Db, actor: TActor, rawId: string): Promise<void> {
+export async function deleteAdminRecording(
+  db: Db,
+  actor: TActor,
+  rawId: string,
+  objectStore: S3ObjectStore | null = null,
+): Promise<void> {
   const id = recordingId(rawId);
   const row = await db.recording.findUnique({ where: { id }, select: SELECT });
   if (!row) throw new AppError('NOT_FOUND', 'No such recording.');
@@ -138,7 +144,7 @@ export async function deleteAdminRecording(db: Db, actor: TActor, rawId: string)
     });
   }
   // The same file-then-row steps as the REST delete and the retention sweep.
-  await deleteRecordingFile(row.filePath);
+  await deleteRecordingFile(row.filePath, objectStore);
   if (!(await deleteFinishedRecording(db, id))) throw new AppError('NOT_FOUND', 'No such recording.');
   await recordAudit(db, {
     actor,

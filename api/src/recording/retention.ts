@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/client';
 import type { Logger } from '../logger';
+import type { S3ObjectStore } from './object-store';
 import { deleteRecordingFile } from './recording-files';
 import { deleteFinishedRecording, FINISHED_STATES } from './repository';
 
@@ -15,7 +16,7 @@ const BATCH = 100;
 /** Deletes what expired; answers how many recordings went. */
 export async function sweepExpiredRecordings(
   db: Db,
-  options: { retentionDays: number; now?: Date; logger: Logger },
+  options: { retentionDays: number; now?: Date; logger: Logger; objectStore?: S3ObjectStore | null },
 ): Promise<number> {
   if (options.retentionDays <= 0) return 0;
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.retentionDays * DAY_MS);
@@ -34,7 +35,7 @@ export async function sweepExpiredRecordings(
     let progressed = false;
     for (const recording of expired) {
       try {
-        await deleteRecordingFile(recording.filePath);
+        await deleteRecordingFile(recording.filePath, options.objectStore ?? null);
       } catch (error) {
         options.logger.warn({ err: error, recordingId: recording.id }, 'expired recording file not removed');
         continue;

@@ -11,7 +11,8 @@ import type { TApiPrincipal } from '../apikeys/api-keys';
 import { AppError } from '../errors';
 import { startRecordingRemotely, stopRecordingRemotely } from '../realtime/internal-client';
 import { recordingDownloadPath } from '../recording/control-recording';
-import { recordingFileResponse } from '../recording/file-response';
+import { recordingDownloadResponse } from '../recording/file-response';
+import { objectStoreFor } from '../recording/object-store';
 import type { TRecordedParticipant } from '../recording/recorder';
 import { deleteRecordingFile } from '../recording/recording-files';
 import { toRecordingSummary } from '../recording/recording-view';
@@ -112,12 +113,16 @@ export async function apiDownloadRecording(ctx: TApiContext, id: string, req: Re
   }
   const extension = row.filePath.split('.').pop() ?? 'webm';
   const stamp = row.startedAt.toISOString().slice(0, 19).replace(/[:T]/g, '-');
-  return recordingFileResponse(row.filePath, {
-    range: req.headers.get('range'),
-    fileName: `${row.room.slug}-${stamp}.${extension}`,
-    disposition: 'attachment',
-    method: req.method,
-  });
+  return recordingDownloadResponse(
+    row.filePath,
+    {
+      range: req.headers.get('range'),
+      fileName: `${row.room.slug}-${stamp}.${extension}`,
+      disposition: 'attachment',
+      method: req.method,
+    },
+    objectStoreFor(ctx.env),
+  );
 }
 
 /**
@@ -131,7 +136,7 @@ export async function apiDeleteRecording(ctx: TApiContext, actor: TActor, id: st
       state: row.state,
     });
   }
-  await deleteRecordingFile(row.filePath);
+  await deleteRecordingFile(row.filePath, objectStoreFor(ctx.env));
   if (!(await deleteFinishedRecording(ctx.db, id))) throw new AppError('NOT_FOUND', 'No such recording.');
   await recordAudit(ctx.db, {
     actor,

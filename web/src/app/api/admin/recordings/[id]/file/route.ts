@@ -1,5 +1,7 @@
-import { recordingFileResponse } from '@convene/api/recording/file-response';
+import { recordingDownloadResponse } from '@convene/api/recording/file-response';
+import { objectStoreFor } from '@convene/api/recording/object-store';
 import { getAdminRecordingFile, ZAdminRecordingFileQuery } from '@convene/api/recording/recordings-admin';
+import { serverEnv } from '@/env';
 import { webContext } from '@/server/context';
 import { adminRoute, type TAdminRequest } from '../../../_lib/auth';
 
@@ -12,12 +14,16 @@ export const dynamic = 'force-dynamic';
 async function serveFile({ req, params }: TAdminRequest<{ id: string }>): Promise<Response> {
   const { download } = ZAdminRecordingFileQuery.parse(Object.fromEntries(new URL(req.url).searchParams));
   const { filePath, fileName } = await getAdminRecordingFile(webContext().db, params.id);
-  return recordingFileResponse(filePath, {
-    range: req.headers.get('range'),
-    fileName,
-    disposition: download === '1' ? 'attachment' : 'inline',
-    method: req.method,
-  });
+  return recordingDownloadResponse(
+    filePath,
+    {
+      range: req.headers.get('range'),
+      fileName,
+      disposition: download === '1' ? 'attachment' : 'inline',
+      method: req.method,
+    },
+    objectStoreFor(serverEnv()),
+  );
 }
 
 export const GET = adminRoute<{ id: string }>(serveFile);
