@@ -1,3 +1,4 @@
+import type { TRole } from '../tokens/policy';
 import type { THandQueue, TParticipant } from './schemas';
 import type { PresenceStore, TConnectOutcome, TLeft, TMemberInfo } from './store';
 
@@ -60,6 +61,14 @@ export class MemoryPresenceStore implements PresenceStore {
     const r = this.room(room);
     if (typingUntil === null) r.typing.delete(identity);
     else r.typing.set(identity, typingUntil);
+  }
+
+  async setRole(room: string, identity: string, role: TRole) {
+    const r = this.room(room);
+    const member = r.members.get(identity);
+    if (!member) return false;
+    r.members.set(identity, { ...member, role });
+    return true;
   }
 
   async list(room: string, now: number): Promise<TParticipant[]> {

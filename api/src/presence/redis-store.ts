@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { TRole } from '../tokens/policy';
 import type { THandQueue, TParticipant } from './schemas';
 import type { PresenceStore, TConnectOutcome, TLeft, TMemberInfo } from './store';
 
@@ -27,6 +28,13 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[3])
 redis.call('HDEL', KEYS[4], ARGV[1])
 redis.call('ZADD', KEYS[5], 'LT', ARGV[3], ARGV[4])
+return 1
+`;
+
+/** Replaces a member's record only if it is still the one read (a concurrent change retries). */
+const REPLACE_MEMBER = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `;
 
@@ -163,6 +171,17 @@ export class RedisPresenceStore implements PresenceStore {
     const k = this.keys(room);
     if (typingUntil === null) await this.redis.hdel(k.typing, identity);
     else await this.redis.hset(k.typing, identity, typingUntil);
+  }
+
+  async setRole(room: string, identity: string, role: TRole) {
+    const k = this.keys(room);
+    for (;;) {
+      const json = await this.redis.hget(k.members, identity);
+      if (json === null) return false;
+      const next = JSON.stringify({ ...(JSON.parse(json) as TMemberInfo), role });
+      if (json === next) return true;
+      if ((await this.redis.eval(REPLACE_MEMBER, 1, k.members, identity, json, next)) === 1) return true;
+    }
   }
 
   async list(room: string, now: number): Promise<TParticipant[]> {

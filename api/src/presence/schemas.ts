@@ -47,7 +47,9 @@ export type TPresenceUpdate =
   | { kind: 'reconnecting'; identity: string; graceUntil: number }
   | { kind: 'left'; identity: string }
   | { kind: 'typing'; identity: string; typingUntil: number | null }
-  | { kind: 'hands'; hands: THandQueue };
+  | { kind: 'hands'; hands: THandQueue }
+  /** A host changed this participant's role; their connections already act with it. */
+  | { kind: 'role'; identity: string; role: TRole };
 
 export const ZEmpty = z.object({}).strict();
 export type TEmpty = z.infer<typeof ZEmpty>;

@@ -36,6 +36,8 @@ export interface PresenceStore {
   /** Removes a socket; true when it was the participant's last one (they are now in grace until `graceUntil`). */
   disconnect(room: string, identity: string, socketId: string, graceUntil: number): Promise<boolean>;
   setTyping(room: string, identity: string, typingUntil: number | null): Promise<void>;
+  /** Changes a present (or reconnecting) participant's role; false when they are not in the room. */
+  setRole(room: string, identity: string, role: TRole): Promise<boolean>;
   list(room: string, now: number): Promise<TParticipant[]>;
   raiseHand(room: string, identity: string, at: number): Promise<THandQueue>;
   lowerHand(room: string, identity: string): Promise<{ hands: THandQueue; changed: boolean }>;

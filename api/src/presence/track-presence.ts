@@ -1,4 +1,5 @@
 import type { TVerifiedJoin } from '../tokens/issue-join-token';
+import type { TRole } from '../tokens/policy';
 import { type TParticipant, type TPresenceSync, type TPresenceUpdate, TYPING_TTL_MS } from './schemas';
 import type { PresenceStore, TLeft } from './store';
 
@@ -14,16 +15,26 @@ export async function connectParticipant(
     { identity: join.identity, name: join.name, role: join.role, joinedAt: now },
     socketId,
   );
+  // The handshake verified this role just now (a host's change wins over the token), so it
+  // replaces whatever an earlier connection stored, e.g. a change the realtime service missed.
+  const roleChanged = member.role !== join.role;
+  if (roleChanged) await store.setRole(join.room, join.identity, join.role);
   const [participants, hands] = await Promise.all([store.list(join.room, now), store.listHands(join.room)]);
   const self = participants.find((p) => p.identity === join.identity);
   const participant: TParticipant = self ?? {
     ...member,
+    role: join.role,
     status: 'online',
     typingUntil: null,
     graceUntil: null,
   };
   return {
-    update: outcome === 'another-tab' ? null : { kind: 'joined', participant },
+    update:
+      outcome !== 'another-tab'
+        ? { kind: 'joined', participant }
+        : roleChanged
+          ? { kind: 'role', identity: join.identity, role: join.role }
+          : null,
     sync: {
       self: { identity: join.identity, name: join.name, role: join.role, room: join.room },
       participants,
@@ -43,6 +54,20 @@ export async function disconnectParticipant(
   const graceUntil = now + graceMs;
   const isLast = await store.disconnect(join.room, join.identity, socketId, graceUntil);
   return isLast ? { kind: 'reconnecting', identity: join.identity, graceUntil } : null;
+}
+
+/**
+ * A host changed `identity`'s role: the shared presence record takes it, so every later
+ * `presence:sync` (any instance) lists it. Returns the update that tells the room.
+ */
+export async function setParticipantRole(
+  store: PresenceStore,
+  room: string,
+  identity: string,
+  role: TRole,
+): Promise<TPresenceUpdate & { kind: 'role' }> {
+  await store.setRole(room, identity, role);
+  return { kind: 'role', identity, role };
 }
 
 /** Marks typing for TYPING_TTL_MS (or stops it). */

@@ -147,7 +147,11 @@ export interface ServerToClientEvents {
   'chat:message': (message: TChatMessage) => void;
   /** To one socket right after it connects: self, everyone present, the hand queue. */
   'presence:sync': (sync: TPresenceSync) => void;
-  /** A presence change: joined / reconnecting / left / typing / hands. */
+  /**
+   * A presence change: joined / reconnecting / left / typing / hands / role. `role` (a host changed
+   * someone's role) is sent only once the receiver's own instance applies the new permissions to
+   * that participant's connections, so a client may act with the new role as soon as it sees it.
+   */
   'presence:update': (update: TPresenceUpdate) => void;
   /** An ephemeral reaction. */
   reaction: (reaction: TReaction) => void;
@@ -170,7 +174,10 @@ export interface ServerToClientEvents {
   'moderation:unmute-requested': (payload: { by: TModeratorView; audio: boolean; video: boolean }) => void;
   /** To the participant: a host removed them; the server disconnects them right after. */
   'moderation:removed': (payload: { by: TModeratorView }) => void;
-  /** To everyone: a participant's role changed (already applied to their connections). */
+  /**
+   * To everyone: who changed a participant's role (for a notice). The role itself, for rosters and
+   * permissions in the UI, follows `presence:update` kind `role`.
+   */
   'moderation:role': (payload: { identity: string; role: TParticipant['role']; by: TModeratorView }) => void;
   /** To hosts: who is waiting in the lobby (on connect, on every knock, admission, denial, leave). */
   'lobby:update': (payload: { waiting: TLobbyEntry[] }) => void;
@@ -209,7 +216,10 @@ void clientNamesExact;
 
 /** Between realtime instances (presence lives in Redis, broadcasts go through the adapter). */
 export interface InterServerEvents {
-  /** A host changed `identity`'s role: every instance updates its own sockets of that identity. */
+  /**
+   * A host changed `identity`'s role: every instance updates its own sockets of that identity, then
+   * sends `presence:update` (kind `role`) to its own sockets of the room.
+   */
   'moderation:apply-role': (payload: { room: string; identity: string; role: TParticipant['role'] }) => void;
   /**
    * A stop for a recording held by another instance's (process-bound) recorder: the instance that

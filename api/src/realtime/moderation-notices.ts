@@ -1,6 +1,7 @@
 import type { TLobbyEntry } from '../moderation/host-events';
 import type { TModerationNotice } from '../moderation/schemas';
-import { markParticipantLeftFromLivekit } from '../presence/track-presence';
+import type { TPresenceUpdate } from '../presence/schemas';
+import { markParticipantLeftFromLivekit, setParticipantRole } from '../presence/track-presence';
 import { issueJoinToken } from '../tokens/issue-join-token';
 import { permissionsFor, type TRole } from '../tokens/policy';
 import { channelOf, type TRealtimeContext } from './types';
@@ -52,7 +53,12 @@ export async function publishLobby(ctx: TRealtimeContext, room: string): Promise
 
 /**
  * Applies a role change to this instance's sockets of `identity`: the role every later event of
- * theirs is checked against (handlers read `socket.data.join` at call time) and host membership.
+ * theirs is checked against (handlers read `socket.data.join` at call time) and host membership;
+ * then tells this instance's sockets of the room (`presence:update` kind `role`). Each instance
+ * tells its own sockets right after applying, because the adapter carries `serverSideEmit`
+ * (Redis pub/sub) and broadcasts (the Redis stream) separately, in no shared order: a broadcast
+ * could reach a client before its instance had applied the role, and a Record button shown
+ * then would be refused.
  */
 export function applyRoleLocally(ctx: TRealtimeContext, room: string, identity: string, role: TRole): void {
   const ids = ctx.io.of('/').adapter.rooms.get(identityChannelOf(room, identity));
@@ -68,6 +74,8 @@ export function applyRoleLocally(ctx: TRealtimeContext, room: string, identity: 
       void socket.leave(hostsChannelOf(room));
     }
   }
+  const update: TPresenceUpdate = { kind: 'role', identity, role };
+  ctx.io.local.to(channelOf(room)).emit('presence:update', update);
 }
 
 type TOperator = Pick<TRealtimeContext['io'], 'to' | 'in'>;
@@ -138,6 +146,8 @@ export async function applyModerationNotice(
     }
     case 'role_changed': {
       const channel = identityChannelOf(room, notice.identity);
+      // The shared presence record first: a socket connecting from now on is synced with it.
+      await setParticipantRole(ctx.store, room, notice.identity, notice.role);
       applyRoleLocally(ctx, room, notice.identity, notice.role);
       io.serverSideEmit('moderation:apply-role', { room, identity: notice.identity, role: notice.role });
       io.to(channelOf(room)).emit('moderation:role', {

@@ -4,7 +4,6 @@ import type {
   ClientToServerEvents,
   TAckResult,
   TClientEventName,
-  TLobbyEntry,
   TRoomState,
 } from '@convene/api/realtime/contract';
 import type { TRole } from '@convene/api/tokens/policy';
@@ -31,12 +30,14 @@ export function HostControls() {
   const session = state.status === 'active' ? state.session : null;
   const room = useMaybeRoomContext();
   const [notices, setNotices] = useState<TNotice[]>([]);
-  const [roomState, setRoomState] = useState<TRoomState>({ locked: false, lobbyEnabled: false });
-  const [waiting, setWaiting] = useState<TLobbyEntry[]>([]);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const role: TRole | null = session?.role ?? null;
+  // Role, room settings and the lobby live in the realtime client core, which applies every live
+  // change whether or not this component was mounted when it arrived.
+  const role: TRole | null = snapshot.self?.role ?? session?.role ?? null;
   const isHost = role === 'host';
+  const roomState: TRoomState = snapshot.roomState ?? { locked: false, lobbyEnabled: false };
+  const waiting = isHost ? snapshot.waiting : [];
   // On phones the room menu's toggle is an item of the toolbar's More menu.
   const { isCompact } = useToolbarMenu();
 
@@ -62,8 +63,8 @@ export function HostControls() {
         notify(`${p.by.name} asks you to turn on your ${what(p)}`, { audio: p.audio, video: p.video }),
       'moderation:removed': (p: { by: { name: string } }) => leave('removed', p.by.name),
       'room:ended': (p: { by: { name: string } }) => leave('ended', p.by.name),
-      'room:state': (s: TRoomState) => setRoomState(s),
-      'lobby:update': (p: { waiting: TLobbyEntry[] }) => setWaiting(p.waiting),
+      // The notice, and the session's role (the header badge, the next token request); the
+      // roles components act on come from the snapshot (`presence:update` kind `role`).
       'moderation:role': (p: { identity: string; role: TRole; by: { name: string } }) => {
         const current = meetingSession.get();
         if (current.status !== 'active' || p.identity !== current.session.identity) return;

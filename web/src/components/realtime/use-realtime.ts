@@ -2,7 +2,7 @@
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useMeetingSession } from '@/components/meeting/use-meeting-session';
-import type { TRealtimeClient, TRealtimeSnapshot } from '@/lib/realtime/client';
+import { EMPTY_SNAPSHOT, type TRealtimeClient, type TRealtimeSnapshot } from '@/lib/realtime/client';
 import { acquireRealtimeClient, realtimeKey, releaseRealtimeClient } from './realtime-connection';
 
 export interface TRealtime {
@@ -11,19 +11,8 @@ export interface TRealtime {
   snapshot: TRealtimeSnapshot;
 }
 
-const IDLE: TRealtimeSnapshot = {
-  status: 'idle',
-  error: null,
-  self: null,
-  messages: [],
-  hasOlder: false,
-  participants: [],
-  hands: [],
-  recording: { state: 'idle' },
-  reactions: [],
-};
 const noSubscribe = () => () => {};
-const idleSnapshot = () => IDLE;
+const idleSnapshot = () => EMPTY_SNAPSHOT;
 
 /**
  * The meeting's realtime state (chat, presence, hands, reactions, recording) and its client.

@@ -1,8 +1,10 @@
 /**
  * Framework-free realtime client core (browser and Node). Wraps socket.io-client with the shared
  * contract and keeps one immutable snapshot — connection status, chat (stored + pending +
- * failed), presence, hand queue, recording state — that a UI reads through
- * `subscribe`/`getSnapshot` (React: useSyncExternalStore).
+ * failed), presence (roles included, live), hand queue, recording state, the room's lock and
+ * lobby settings, who waits in the lobby (hosts) — that a UI reads through
+ * `subscribe`/`getSnapshot` (React: useSyncExternalStore). Components read roles and room
+ * settings from here only, so they all follow a live change, whenever they were mounted.
  *
  * Durability: messages sent while offline stay `pending` and go out, with the same clientId,
  * when connected (the server dedupes, so retries are safe). On every (re)connect the client
@@ -17,12 +19,14 @@ import type {
   TChatMessage,
   TClientEventName,
   THandQueue,
+  TLobbyEntry,
   TParticipant,
   TPresenceSync,
   TPresenceUpdate,
   TReaction,
   TRealtimeError,
   TRecordingState,
+  TRoomState,
 } from '@convene/api/realtime/contract';
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import {
@@ -54,6 +58,10 @@ export interface TRealtimeSnapshot {
   recording: TRecordingState;
   /** Recent reactions (last 20), for transient display. */
   reactions: TReaction[];
+  /** The room's lock and lobby settings (`room:state`); null until the server sent them. */
+  roomState: TRoomState | null;
+  /** Who waits in the lobby (`lobby:update`, sent to hosts only); empty for everyone else. */
+  waiting: TLobbyEntry[];
 }
 
 export interface TRealtimeClientOptions {
@@ -72,7 +80,8 @@ export interface TRealtimeClientOptions {
 
 type TSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-const INITIAL: TRealtimeSnapshot = {
+/** The snapshot before anything is known (also what a UI shows without a client). */
+export const EMPTY_SNAPSHOT: TRealtimeSnapshot = {
   status: 'idle',
   error: null,
   self: null,
@@ -82,6 +91,8 @@ const INITIAL: TRealtimeSnapshot = {
   hands: [],
   recording: { state: 'idle' },
   reactions: [],
+  roomState: null,
+  waiting: [],
 };
 
 /** Errors worth retrying a send for; anything else marks the message failed. */
@@ -99,7 +110,7 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
   const ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
   const pageSize = options.historyPageSize ?? 50;
   const listeners = new Set<() => void>();
-  let snapshot: TRealtimeSnapshot = INITIAL;
+  let snapshot: TRealtimeSnapshot = EMPTY_SNAPSHOT;
   let log: TChatLog = EMPTY_LOG;
   let hasOlder = false;
   let flushing = false;
@@ -207,6 +218,18 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
       case 'hands':
         set({ hands: update.hands });
         break;
+      case 'role': {
+        const isSelf = snapshot.self?.identity === update.identity;
+        set({
+          participants: snapshot.participants.map((p) =>
+            p.identity === update.identity ? { ...p, role: update.role } : p,
+          ),
+          ...(isSelf && snapshot.self ? { self: { ...snapshot.self, role: update.role } } : {}),
+          // The server stops sending the lobby to someone no longer a host: forget the stale list.
+          ...(isSelf && update.role !== 'host' ? { waiting: [] } : {}),
+        });
+        break;
+      }
     }
   }
 
@@ -312,6 +335,8 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
   });
   socket.on('presence:update', applyPresence);
   socket.on('recording:state', (recording) => set({ recording }));
+  socket.on('room:state', (roomState) => set({ roomState }));
+  socket.on('lobby:update', ({ waiting }) => set({ waiting }));
   socket.on('reaction', (reaction) => set({ reactions: [...snapshot.reactions.slice(-19), reaction] }));
 
   return {
