@@ -23,7 +23,8 @@ import {
   tokenFor,
   uniqueName,
 } from '../realtime/testing';
-import { joinRoomAsBrowser } from '../rooms/room-service';
+import { redeemJoinLink } from '../rest/redeem-join-link';
+import { identityForSession, joinRoomAsBrowser } from '../rooms/room-service';
 import { getMemberDecision } from './room-members';
 
 let db: Db;
@@ -168,6 +169,76 @@ describe('host controls over the realtime link', () => {
     sockets.push(await connectRaw(server.url, await tokenFor(server.env, room, 'carol')));
   });
 
+  test('lock: someone in the meeting still gets a fresh token and reconnects; newcomers and leavers are refused', async () => {
+    const room = await seedRoom(db, 'lock-inside');
+    const roomId = (await db.room.findUniqueOrThrow({ where: { slug: room } })).id;
+    // The meeting as LiveKit's webhooks record it: Bob's and Jo's media connections are open,
+    // Dave's closed (he left), Erin's belongs to an earlier, ended meeting.
+    const meeting = await db.meeting.create({
+      data: { roomId, livekitRoomSid: uniqueName('RM'), startedAt: new Date() },
+    });
+    const earlier = await db.meeting.create({
+      data: { roomId, livekitRoomSid: uniqueName('RM'), startedAt: new Date(0), endedAt: new Date(1000) },
+    });
+    const session = (c: string) => c.repeat(64);
+    const attend = (meetingId: string, identity: string, leftAt: Date | null = null) =>
+      db.attendance.create({
+        data: {
+          roomId,
+          meetingId,
+          identity,
+          displayName: identity,
+          role: 'participant',
+          livekitParticipantSid: uniqueName('PA'),
+          joinedAt: new Date(),
+          leftAt,
+        },
+      });
+    await attend(meeting.id, identityForSession(session('b')));
+    await attend(meeting.id, 'jo-link');
+    await attend(meeting.id, identityForSession(session('d')), new Date());
+    await attend(earlier.id, identityForSession(session('e')));
+    const host = await connectAs(room, 'ann', 'host');
+    expect(await request(host, 'moderation:lock', {})).toMatchObject({ ok: true });
+
+    const browserToken = (c: string) =>
+      joinRoomAsBrowser(db, keys(), { slug: room, sessionHash: session(c), displayName: c, ttlSeconds: 600 });
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'issued',
+        (e: unknown) => (isAppError(e) ? e.code : String(e)),
+      );
+    // Bob refreshes (the browser's token route) and reconnects to the realtime service with it,
+    // although his realtime socket had gone (only LiveKit knows he is inside).
+    const refreshed = await browserToken('b');
+    expect(refreshed).toMatchObject({ state: 'joined', role: 'participant' });
+    if (refreshed.state !== 'joined') throw new Error('expected a token');
+    const bob = await connectRaw(server.url, refreshed.token);
+    sockets.push(bob);
+    expect((await firstSync(bob)).self.identity).toBe(identityForSession(session('b')));
+    // Newcomer, someone who left, someone from an earlier meeting: refused (423).
+    expect(await code(browserToken('c'))).toBe('ROOM_LOCKED');
+    expect(await code(browserToken('d'))).toBe('ROOM_LOCKED');
+    expect(await code(browserToken('e'))).toBe('ROOM_LOCKED');
+    expect(
+      await refusal(
+        connectRaw(server.url, await tokenFor(server.env, room, identityForSession(session('d')))),
+      ),
+    ).toBe('ROOM_LOCKED');
+    // A join-link session refreshes the same way; a link for a newcomer is refused.
+    const redeem = async (identity: string) =>
+      redeemJoinLink(db, keys(), {
+        slug: room,
+        token: await tokenFor(server.env, room, identity),
+        ttlSeconds: 600,
+      });
+    expect(await redeem('jo-link')).toMatchObject({ identity: 'jo-link', role: 'participant' });
+    expect(await code(redeem('newcomer-link'))).toBe('ROOM_LOCKED');
+    // Unlocked: everyone may come in again.
+    expect(await request(host, 'moderation:unlock', {})).toMatchObject({ ok: true });
+    expect(await code(browserToken('c'))).toBe('issued');
+  });
+
   test('end for all: LiveKit room gone, meeting closed, every socket told and disconnected', async () => {
     const room = await seedRoom(db, 'end');
     const { lk } = await botWithMic(room, 'bob');
@@ -228,6 +299,14 @@ describe('host controls over the realtime link', () => {
     });
     const again = await connectAs(room, 'bob');
     expect(await request(again, 'moderation:lock', {})).toMatchObject({ ok: true });
+    // So does a join-link refresh of the old token.
+    expect(
+      await redeemJoinLink(db, keys(), {
+        slug: room,
+        token: await tokenFor(server.env, room, 'bob'),
+        ttlSeconds: 600,
+      }),
+    ).toMatchObject({ identity: 'bob', role: 'host' });
   });
 
   test('remove: LiveKit and realtime drop them; the old token no longer opens the room', async () => {

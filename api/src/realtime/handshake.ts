@@ -1,6 +1,7 @@
 import type { ExtendedError } from 'socket.io';
 import { AppError, toPublicError } from '../errors';
 import { verifyLobbyTicket } from '../lobby/lobby-ticket';
+import { assertMayEnter } from '../moderation/room-lock';
 import { assertNotRemoved } from '../moderation/room-members';
 import type { TConnectionLimits } from '../rate-limit/token-bucket';
 import { ConnectionLimiter } from '../rate-limit/token-bucket';
@@ -64,11 +65,11 @@ export function createHandshake(ctx: TRealtimeContext, limits: TConnectionLimits
       const decision = await assertNotRemoved(ctx.db, room.id, join.identity);
       // A role a host set during the meeting wins over the one in the (older) token.
       if (decision.role) join.role = decision.role;
-      if (room.locked && join.role !== 'host') {
-        // Locked: nobody new; people already inside (reconnecting, another tab) stay.
-        const present = await ctx.store.list(join.room, Date.now());
-        if (!present.some((p) => p.identity === join.identity)) throw new AppError('ROOM_LOCKED');
-      }
+      // Locked: nobody new; people already inside stay — in the realtime room (reconnecting
+      // within the grace period, another tab) or in LiveKit's meeting.
+      await assertMayEnter(ctx.db, room, join.identity, join.role, async () =>
+        (await ctx.store.list(join.room, Date.now())).some((p) => p.identity === join.identity),
+      );
       socket.data.join = join;
       socket.data.roomId = room.id;
       socket.data.limiter = new ConnectionLimiter(limits);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
+import { assertMayEnter } from '../moderation/room-lock';
+import { assertNotRemoved } from '../moderation/room-members';
 import { getRoomOrThrow } from '../rooms/room-service';
 import { issueJoinToken, type TLivekitKeys, verifyJoinToken } from '../tokens/issue-join-token';
 import type { TRole } from '../tokens/policy';
@@ -30,13 +32,17 @@ export async function redeemJoinLink(
   const claims = await verifyJoinToken(keys, input.token);
   if (claims.room !== input.slug) throw new AppError('UNAUTHENTICATED', 'This link is for another room.');
   const room = await getRoomOrThrow(db, input.slug);
-  if (room.locked && claims.role !== 'host') throw new AppError('ROOM_LOCKED');
+  // The same host decisions as the browser token route: removed → FORBIDDEN, a role set during
+  // the meeting wins over the link's, and a locked room only refreshes people already inside.
+  const decision = await assertNotRemoved(db, room.id, claims.identity);
+  const role = decision.role ?? claims.role;
+  await assertMayEnter(db, room, claims.identity, role);
   const fresh = await issueJoinToken(keys, {
     room: room.slug,
     identity: claims.identity,
     name: claims.name,
-    role: claims.role,
+    role,
     ttlSeconds: input.ttlSeconds,
   });
-  return { ...fresh, room: room.slug, identity: claims.identity, name: claims.name, role: claims.role };
+  return { ...fresh, room: room.slug, identity: claims.identity, name: claims.name, role };
 }

@@ -3,6 +3,7 @@ import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } f
 import type { TActor } from '../admin/schemas';
 import { AppError } from '../errors';
 import { moderateRoom } from '../moderation/moderate-room';
+import { assertMayEnter } from '../moderation/room-lock';
 import { assertNotRemoved } from '../moderation/room-members';
 import { postSystemMessage } from '../realtime/internal-client';
 import {
@@ -118,9 +119,10 @@ export async function apiDeleteRoom(ctx: TApiContext, actor: TActor, slug: strin
 /** A LiveKit token from the one role policy, plus a link that opens the meeting for this user. */
 export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCreateTokenBody) {
   const room = await getRoomOrThrow(ctx.db, slug);
-  if (room.locked && body.role !== 'host') throw new AppError('ROOM_LOCKED');
   // Someone a host removed from this meeting gets no new token, from any route.
   await assertNotRemoved(ctx.db, room.id, body.identity);
+  // Locked: a token for someone already in the meeting (a refresh) is fine, a newcomer is refused.
+  await assertMayEnter(ctx.db, room, body.identity, body.role);
   // Applies the room's limits in the SFU before anyone joins (a no-op when it is already live).
   await ctx.roomAdmin.ensureRoom({
     name: room.slug,

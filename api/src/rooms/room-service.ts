@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { AppError } from '../errors';
 import { issueLobbyTicket } from '../lobby/lobby-ticket';
+import { assertMayEnter } from '../moderation/room-lock';
 import { assertNotRemoved } from '../moderation/room-members';
 import { issueJoinToken, type TJoinToken, type TLivekitKeys } from '../tokens/issue-join-token';
 import type { TRole } from '../tokens/policy';
@@ -72,7 +73,8 @@ export interface TLobbyResult {
 /**
  * Issues (or refreshes) a browser's join token for a room, creating the room on first visit.
  * Refuses identities a host removed from this meeting (FORBIDDEN) and non-hosts of a locked room
- * (ROOM_LOCKED); with the lobby on, a non-host not yet admitted gets a lobby ticket instead.
+ * who are not already in the meeting (ROOM_LOCKED: a refresh from inside still works); with the
+ * lobby on, a non-host not yet admitted gets a lobby ticket instead.
  * A role a host gave this identity during the meeting wins over the session's.
  */
 export async function joinRoomAsBrowser(
@@ -84,7 +86,7 @@ export async function joinRoomAsBrowser(
   const identity = identityForSession(input.sessionHash);
   const decision = await assertNotRemoved(db, room.id, identity);
   const role = decision.role ?? roleForSession(room, input.sessionHash);
-  if (room.locked && role !== 'host') throw new AppError('ROOM_LOCKED');
+  await assertMayEnter(db, room, identity, role);
   if (room.lobbyEnabled && role !== 'host' && !decision.isAdmitted) {
     const { ticket, expiresAt } = await issueLobbyTicket(keys, {
       room: room.slug,
