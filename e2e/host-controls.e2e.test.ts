@@ -1,5 +1,6 @@
 // Host controls in real Chromium against the real platform: the lobby (knock, admit without a
-// reload, deny), removal and end-for-all screens. Three tabs at most; the waiting ones do no WebRTC.
+// reload, deny), live role changes followed by every role-dependent control, a lock that keeps
+// people inside, removal and end-for-all screens. Three tabs at most; the waiting ones do no WebRTC.
 import { createDb } from '@convene/api/db/client';
 import { connectRaw, eventually, firstSync, request } from '@convene/api/realtime/testing';
 import { Room, RoomEvent } from '@livekit/rtc-node';
@@ -118,15 +119,63 @@ describe('host controls', () => {
     await guest
       .locator('[data-testid="moderation-notice"]', { hasText: 'Hana Host muted your microphone' })
       .waitFor({ timeout: 5_000 });
-    // Live role change: the guest's UI follows without rejoining.
+    // Live role change: the guest's UI follows without rejoining — every control that depends on
+    // the role (host menu, Record button, hand queue), and the badge in the host's people panel.
+    for (const page of [host, guest]) {
+      await page.getByTestId('panel-toggle').click();
+      await page.getByTestId('tab-people').click();
+    }
+    const guestBadge = host.locator(
+      `[data-testid="presence-row"][data-identity="${guestIdentity}"] [data-role]`,
+    );
+    await expect.poll(() => guestBadge.getAttribute('data-role'), { timeout: 10_000 }).toBe('participant');
+    await guest.getByTestId('people-panel').waitFor({ timeout: 5_000 });
+    expect(await guest.getByTestId('recording-toggle').count()).toBe(0);
+    expect(await guest.getByTestId('hand-queue').count()).toBe(0);
     await row.getByTestId('host-role').selectOption('host');
     await expect.poll(() => guest.getByTestId('my-role').textContent(), { timeout: 5_000 }).toBe('Host');
-    await guest.getByTestId('host-menu-toggle').waitFor({ timeout: 5_000 });
+    await Promise.all([
+      guest.getByTestId('host-menu-toggle').waitFor({ timeout: 5_000 }),
+      guest.getByTestId('recording-toggle').waitFor({ timeout: 5_000 }),
+      guest.getByTestId('hand-queue').waitFor({ timeout: 5_000 }),
+      expect.poll(() => guestBadge.getAttribute('data-role'), { timeout: 5_000 }).toBe('host'),
+    ]);
+    await saveScreenshot(guest, 'promoted-to-host');
     await row.getByTestId('host-role').selectOption('participant');
     await expect
       .poll(() => guest.getByTestId('my-role').textContent(), { timeout: 5_000 })
       .toBe('Participant');
-    expect(await guest.getByTestId('host-menu-toggle').count()).toBe(0);
+    await Promise.all([
+      guest.getByTestId('host-menu-toggle').waitFor({ state: 'detached', timeout: 5_000 }),
+      guest.getByTestId('recording-toggle').waitFor({ state: 'detached', timeout: 5_000 }),
+      guest.getByTestId('hand-queue').waitFor({ state: 'detached', timeout: 5_000 }),
+      expect.poll(() => guestBadge.getAttribute('data-role'), { timeout: 5_000 }).toBe('participant'),
+    ]);
+
+    // Lock: the guest, inside, still gets a fresh token (what the token refresh asks); a newcomer
+    // is refused with 423.
+    await host.getByTestId('host-lock').click();
+    await expect.poll(() => host.getByTestId('host-lock').getAttribute('data-locked')).toBe('true');
+    const requestToken = (page: Page, name: string) =>
+      page.evaluate(
+        async ([room, displayName]) => {
+          const res = await fetch(`/api/rooms/${room}/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: displayName }),
+          });
+          const body = (await res.json()) as { state?: string; code?: string };
+          return { status: res.status, state: body.state, code: body.code };
+        },
+        [slug, name] as const,
+      );
+    expect(await requestToken(guest, 'Gus Guest')).toEqual({ status: 200, state: 'joined', code: undefined });
+    const newcomer = await openPage();
+    await newcomer.goto(`/r/${slug}`);
+    expect(await requestToken(newcomer, 'Nia New')).toMatchObject({ status: 423, code: 'ROOM_LOCKED' });
+    await newcomer.context().close();
+    await host.getByTestId('host-lock').click();
+    await expect.poll(() => host.getByTestId('host-lock').getAttribute('data-locked')).toBe('false');
 
     // Removal: the guest's browser leaves within 2 s and says why.
     const removedAt = Date.now();

@@ -48,7 +48,7 @@ export type TPresenceUpdate =
   | { kind: 'left'; identity: string }
   | { kind: 'typing'; identity: string; typingUntil: number | null }
   | { kind: 'hands'; hands: THandQueue }
-  /** A host changed this participant's role; their connections already act with it. */
+  /** This participant's role changed (a host, or a connection with a newer role); it is in force. */
   | { kind: 'role'; identity: string; role: TRole };
 
 export const ZEmpty = z.object({}).strict();

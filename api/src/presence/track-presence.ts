@@ -1,5 +1,4 @@
 import type { TVerifiedJoin } from '../tokens/issue-join-token';
-import type { TRole } from '../tokens/policy';
 import { type TParticipant, type TPresenceSync, type TPresenceUpdate, TYPING_TTL_MS } from './schemas';
 import type { PresenceStore, TLeft } from './store';
 
@@ -54,20 +53,6 @@ export async function disconnectParticipant(
   const graceUntil = now + graceMs;
   const isLast = await store.disconnect(join.room, join.identity, socketId, graceUntil);
   return isLast ? { kind: 'reconnecting', identity: join.identity, graceUntil } : null;
-}
-
-/**
- * A host changed `identity`'s role: the shared presence record takes it, so every later
- * `presence:sync` (any instance) lists it. Returns the update that tells the room.
- */
-export async function setParticipantRole(
-  store: PresenceStore,
-  room: string,
-  identity: string,
-  role: TRole,
-): Promise<TPresenceUpdate & { kind: 'role' }> {
-  await store.setRole(room, identity, role);
-  return { kind: 'role', identity, role };
 }
 
 /** Marks typing for TYPING_TTL_MS (or stops it). */

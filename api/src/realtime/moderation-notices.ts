@@ -1,7 +1,7 @@
 import type { TLobbyEntry } from '../moderation/host-events';
 import type { TModerationNotice } from '../moderation/schemas';
 import type { TPresenceUpdate } from '../presence/schemas';
-import { markParticipantLeftFromLivekit, setParticipantRole } from '../presence/track-presence';
+import { markParticipantLeftFromLivekit } from '../presence/track-presence';
 import { issueJoinToken } from '../tokens/issue-join-token';
 import { permissionsFor, type TRole } from '../tokens/policy';
 import { channelOf, type TRealtimeContext } from './types';
@@ -147,7 +147,7 @@ export async function applyModerationNotice(
     case 'role_changed': {
       const channel = identityChannelOf(room, notice.identity);
       // The shared presence record first: a socket connecting from now on is synced with it.
-      await setParticipantRole(ctx.store, room, notice.identity, notice.role);
+      await ctx.store.setRole(room, notice.identity, notice.role);
       applyRoleLocally(ctx, room, notice.identity, notice.role);
       io.serverSideEmit('moderation:apply-role', { room, identity: notice.identity, role: notice.role });
       io.to(channelOf(room)).emit('moderation:role', {
