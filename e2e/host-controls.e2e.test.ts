@@ -121,10 +121,16 @@ describe('host controls', () => {
       .waitFor({ timeout: 5_000 });
     // Live role change: the guest's UI follows without rejoining — every control that depends on
     // the role (host menu, Record button, hand queue), and the badge in the host's people panel.
-    for (const page of [host, guest]) {
-      await page.getByTestId('panel-toggle').click();
-      await page.getByTestId('tab-people').click();
-    }
+    // The host panel floats over the toolbar's right end and the side panel (it even covers its
+    // own toggle once it lists people): the host's clicks there go to the buttons directly.
+    const showPeople = async (page: Page) => {
+      // The toggle opens the chat tab, or closes the panel when chat is showing.
+      if ((await page.getByTestId('panel-toggle').getAttribute('aria-pressed')) !== 'true')
+        await page.getByTestId('panel-toggle').dispatchEvent('click');
+      await page.getByTestId('tab-people').dispatchEvent('click');
+    };
+    await showPeople(host);
+    await showPeople(guest);
     const guestBadge = host.locator(
       `[data-testid="presence-row"][data-identity="${guestIdentity}"] [data-role]`,
     );
