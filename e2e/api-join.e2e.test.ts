@@ -1,6 +1,7 @@
 // End to end through the REST API: create a room and a host token, redeem the join link the way
 // the room page does, join with it, a bot joins too; the API lists both and signed
-// participant.joined webhooks arrive for both. Then the same with the joinUrl opened in Chromium.
+// participant.joined webhooks arrive for both; a lock then refuses newcomers but not them. Then the
+// same with the joinUrl opened in Chromium.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Room } from '@livekit/rtc-node';
@@ -188,6 +189,21 @@ describe('join through the REST API', () => {
       return Promise.resolve(events.length >= 2 ? events : null);
     }, 20_000);
     expect(joined.map((e) => e.data.participant?.identity).sort()).toEqual(['api-join-bot', 'crm-host-7']);
+
+    // Locked: someone in the meeting (the bot, by LiveKit's webhooks) still gets a token and
+    // refreshes it through the join link; a newcomer is refused on both routes.
+    const mint = (identity: string) =>
+      apiCall('POST', `/rooms/${room}/tokens`, {
+        key,
+        body: { identity, name: identity, role: 'participant' },
+      });
+    const newcomerLink = (await mint('crm-newcomer')).body as { token: string };
+    expect((await apiCall('PATCH', `/rooms/${room}`, { key, body: { locked: true } })).status).toBe(200);
+    const inside = await mint('api-join-bot');
+    expect(inside.status).toBe(201);
+    expect((await redeem(room, (inside.body as { token: string }).token)).status).toBe(200);
+    expect(await mint('crm-newcomer')).toMatchObject({ status: 423, body: { code: 'ROOM_LOCKED' } });
+    expect((await redeem(room, newcomerLink.token)).status).toBe(423);
   });
 
   test('joinUrl with skipPrejoin=1 opened in Chromium lands in the room as Host, sees the bot; API and webhooks list both', async () => {
