@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseEnv } from '../api/src/env';
-import { createMetricsRegistry } from '../api/src/observability/metrics';
+import { createMetricsRegistry, registerChatPersistMetrics } from '../api/src/observability/metrics';
 import { instrumentRealtime } from '../api/src/observability/realtime-instrumentation';
 import { createWebObservability } from '../api/src/observability/web';
 import { COMMITTED_CONFIGS, COMPOSE_TOPOLOGY, renderNginxConfig } from './nginx/render';
@@ -303,6 +303,7 @@ describe('grafana dashboard', () => {
     const realtimeRegistry = createMetricsRegistry({ service: 'realtime', instance: 'test' });
     const io = new Server(createServer());
     instrumentRealtime(io, realtimeRegistry);
+    registerChatPersistMetrics(realtimeRegistry);
     const web = createWebObservability({
       env: { LIVEKIT_URL: 'ws://127.0.0.1:1' },
       db: { $queryRawUnsafe: async () => 1 },
@@ -315,6 +316,18 @@ describe('grafana dashboard', () => {
     io.close();
     const queried = dashboardMetrics(/\b(convene|process|nodejs)_[a-z0-9_]+/g);
     expect(queried.length).toBeGreaterThan(8);
+    // The required series each have a panel.
+    for (const name of [
+      'convene_realtime_connected_sockets',
+      'convene_realtime_rooms',
+      'convene_realtime_events_total',
+      'convene_realtime_events_out_total',
+      'convene_realtime_ack_seconds_bucket',
+      'convene_chat_persist_seconds_bucket',
+      'convene_webhook_deliveries_total',
+      'convene_sse_clients',
+    ])
+      expect(queried, name).toContain(name);
     for (const name of queried) expect(exposed, name).toContain(name);
   });
 });

@@ -17,22 +17,75 @@ export function formatSseEvent(event: TAdminEvent): string {
 export const SSE_HEARTBEAT = ': ping\n\n';
 
 /**
+ * The SSE streams open in one process: their count is the `convene_sse_clients` gauge, and a
+ * draining process ends them all with a retry hint (EventSource then reconnects — through the
+ * proxy, to another instance — after that delay, sending Last-Event-ID, and misses nothing).
+ */
+export interface TSseStreams {
+  readonly size: number;
+  /**
+   * Writes `retry: retryMs()` to every open stream and ends it; streams opened afterwards end
+   * the same way at once. Returns how many were open.
+   */
+  closeAll(retryMs: () => number): number;
+}
+
+export interface TSseStreamRegistry extends TSseStreams {
+  /** Tracks one stream; `end(retryMs)` tells its client when to come back and closes it. */
+  add(end: (retryMs: number) => void): () => void;
+}
+
+export function createSseStreams(): TSseStreamRegistry {
+  const open = new Set<(retryMs: number) => void>();
+  let closing: (() => number) | null = null;
+  return {
+    get size() {
+      return open.size;
+    },
+    add(end) {
+      if (closing) {
+        end(closing());
+        return () => {};
+      }
+      open.add(end);
+      return () => open.delete(end);
+    },
+    closeAll(retryMs) {
+      closing = retryMs;
+      const ends = [...open];
+      open.clear();
+      for (const end of ends) end(retryMs());
+      return ends.length;
+    },
+  };
+}
+
+/**
  * A framework-free SSE body over the hub: replays from `after`, then streams live events, with a
  * comment heartbeat so proxies and browsers keep the connection open. Ends on `signal` abort or
  * when the client goes away (cancel).
  */
 export function openAdminEventStream(
   hub: TAdminEventHub,
-  options: { after: bigint | null; heartbeatMs: number; signal?: AbortSignal; retryMs?: number },
+  options: {
+    after: bigint | null;
+    heartbeatMs: number;
+    signal?: AbortSignal;
+    retryMs?: number;
+    /** Where the stream registers itself (gauge, drain). */
+    streams?: TSseStreamRegistry;
+  },
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let unsubscribe: (() => void) | undefined;
+  let untrack: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let done = false;
   const stop = () => {
     done = true;
     clearInterval(heartbeat);
     unsubscribe?.();
+    untrack?.();
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -44,15 +97,22 @@ export function openAdminEventStream(
           stop();
         }
       };
-      write(`retry: ${options.retryMs ?? 2000}\n: connected\n\n`);
-      options.signal?.addEventListener('abort', () => {
+      const close = () => {
         stop();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      write(`retry: ${options.retryMs ?? 2000}\n: connected\n\n`);
+      options.signal?.addEventListener('abort', close);
+      if (!done)
+        untrack = options.streams?.add((retryMs) => {
+          write(`retry: ${retryMs}\n: reconnect\n\n`);
+          close();
+        });
+      if (done) return;
       try {
         const off = await hub.subscribe(options.after, (event) => write(formatSseEvent(event)));
         if (done) off();

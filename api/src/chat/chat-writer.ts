@@ -5,6 +5,8 @@ import type { TSqlClient } from './sql';
 
 interface TPending {
   draft: TMessageDraft;
+  /** performance.now() when write() was called. */
+  enqueuedAt: number;
   resolve: (message: TChatMessage) => void;
   reject: (error: unknown) => void;
 }
@@ -12,6 +14,12 @@ interface TPending {
 interface TRoomQueue {
   waiting: TPending[];
   inFlight: number;
+}
+
+/** One message's fate: how long from write() to its statement committing (or failing). */
+export interface TChatPersisted {
+  seconds: number;
+  ok: boolean;
 }
 
 export interface TChatWriterOptions {
@@ -38,6 +46,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 1;
  */
 export class ChatWriter {
   private readonly rooms = new Map<string, TRoomQueue>();
+  private readonly observers = new Set<(persisted: TChatPersisted) => void>();
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
 
@@ -57,9 +66,24 @@ export class ChatWriter {
         room = { waiting: [], inFlight: 0 };
         this.rooms.set(draft.roomId, room);
       }
-      room.waiting.push({ draft, resolve, reject });
+      room.waiting.push({ draft, enqueuedAt: performance.now(), resolve, reject });
       this.pump(draft.roomId, room);
     });
+  }
+
+  /** Called once per message when its statement settles (metrics); returns an unsubscribe. */
+  observe(observer: (persisted: TChatPersisted) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private settled(batch: TPending[], ok: boolean): void {
+    if (this.observers.size === 0) return;
+    const now = performance.now();
+    for (const p of batch) {
+      const persisted = { seconds: (now - p.enqueuedAt) / 1000, ok };
+      for (const observer of this.observers) observer(persisted);
+    }
   }
 
   private pump(roomId: string, room: TRoomQueue): void {
@@ -81,8 +105,10 @@ export class ChatWriter {
         roomId,
         batch.map((p) => p.draft),
       );
+      this.settled(batch, true);
       for (const [i, row] of rows.entries()) batch[i]?.resolve(toChatMessage(row));
     } catch (error) {
+      this.settled(batch, false);
       this.logger.error({ err: error, roomId, size: batch.length }, 'chat write failed');
       for (const p of batch) p.reject(error);
     }

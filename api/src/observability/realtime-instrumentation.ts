@@ -23,12 +23,22 @@ function outcomeOf(response: unknown): string {
   return 'ok';
 }
 
+export interface TInstrumentOptions {
+  /** Which Socket.IO rooms are meeting rooms (counted by `convene_realtime_rooms`). */
+  isMeetingRoom?: (name: string) => boolean;
+}
+
 /**
  * Counts connections, events and acks, and wraps every ack so a drain can wait until the
- * process has answered everything it accepted. Works as a socket middleware: handlers written
- * by the realtime module stay unaware of it.
+ * process has answered everything it accepted. Works as a socket middleware and an outgoing
+ * listener: handlers written by the realtime module stay unaware of it.
  */
-export function instrumentRealtime(io: TAnyServer, registry: Registry): TRealtimeInstrumentation {
+export function instrumentRealtime(
+  io: TAnyServer,
+  registry: Registry,
+  options: TInstrumentOptions = {},
+): TRealtimeInstrumentation {
+  const isMeetingRoom = options.isMeetingRoom ?? (() => false);
   const connected = new Gauge({
     name: 'convene_realtime_connected_sockets',
     help: 'Socket.IO sockets connected to this instance',
@@ -38,6 +48,17 @@ export function instrumentRealtime(io: TAnyServer, registry: Registry): TRealtim
     },
   });
   void connected;
+  const rooms = new Gauge({
+    name: 'convene_realtime_rooms',
+    help: 'Meeting rooms with at least one socket on this instance',
+    registers: [registry],
+    collect() {
+      let count = 0;
+      for (const name of io.of('/').adapter.rooms.keys()) if (isMeetingRoom(name)) count++;
+      this.set(count);
+    },
+  });
+  void rooms;
   const connections = new Counter({
     name: 'convene_realtime_connections_total',
     help: 'Socket.IO connections accepted, by initial transport',
@@ -56,6 +77,23 @@ export function instrumentRealtime(io: TAnyServer, registry: Registry): TRealtim
     labelNames: ['event'] as const,
     registers: [registry],
   });
+  const eventsOut = new Counter({
+    name: 'convene_realtime_events_out_total',
+    help: 'Server events written to sockets of this instance (one per receiving socket), by event name',
+    labelNames: ['event'] as const,
+    registers: [registry],
+  });
+  // One child per event name: the outgoing path runs once per receiving socket, so no label hashing there.
+  const eventsOutBy = new Map<string, { inc(): void }>();
+  const countOut = (event: unknown) => {
+    const name = typeof event === 'string' ? event : 'binary';
+    let child = eventsOutBy.get(name);
+    if (!child) {
+      child = eventsOut.labels({ event: name });
+      eventsOutBy.set(name, child);
+    }
+    child.inc();
+  };
   const ackSeconds = new Histogram({
     name: 'convene_realtime_ack_seconds',
     help: 'Time from receiving an event to acknowledging it, by event and outcome',
@@ -78,6 +116,15 @@ export function instrumentRealtime(io: TAnyServer, registry: Registry): TRealtim
       inflight.set(total);
     }
   };
+
+  // Socket.IO calls an outgoing listener for direct emits and for every local receiver of a
+  // broadcast (also one relayed from another instance by the adapter), never for acks. Attached in
+  // a middleware so it precedes every connection handler's first emit. Event names come from the
+  // server's own contract, so the label set stays small.
+  io.use((socket: TAnySocket, next: (err?: Error) => void) => {
+    socket.onAnyOutgoing(countOut);
+    next();
+  });
 
   io.on('connection', (socket: TAnySocket) => {
     const pending = new Set<object>();

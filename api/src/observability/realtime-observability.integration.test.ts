@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -5,6 +6,17 @@ import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createDb } from '../db/client';
 import { createLogger } from '../logger';
+import {
+  connectRaw,
+  firstSync,
+  nextEvent,
+  request,
+  seedRoom,
+  startInstance as startRealtimeServer,
+  testDb,
+  tokenFor,
+  uniqueName,
+} from '../realtime/testing';
 import { livekitProbe, postgresProbe, redisProbe } from './probes';
 import type { TReadiness } from './readiness';
 import { attachRealtimeObservability, type TRealtimeObservability } from './realtime';
@@ -188,5 +200,69 @@ describe('realtime observability', () => {
     }
     expect(report).toMatchObject({ moved: 4, acksAbandoned: 0 });
     expect(ops.instrumentation.inflightAcks()).toBe(0);
+  });
+
+  test('the real realtime server: rooms, events out per receiver, chat persist latency', async () => {
+    // The realtime module itself (real Postgres chat writer, Redis adapter when configured), wired
+    // to observability the way main.ts does it.
+    const db = testDb();
+    const rt = await startRealtimeServer({ db, redisPrefix: uniqueName('obs') });
+    const ops = attachRealtimeObservability({
+      env: { REDIS_URL: undefined, LIVEKIT_URL, METRICS_TOKEN: undefined, DRAIN_SPREAD_MS: 300 },
+      logger,
+      server: rt.server,
+      instance: 'test-rt',
+      probes: [],
+    });
+    cleanups.push(async () => {
+      ops.close();
+      await rt.close();
+      await db.$disconnect();
+    });
+    const scrape = async () => (await fetch(`${rt.url}/metrics`)).text();
+    const before = await scrape();
+    expect(sample(before, 'convene_realtime_rooms')).toBe(0);
+    expect(before).toContain('# TYPE convene_chat_persist_seconds histogram');
+
+    const [roomA, roomB] = [await seedRoom(db, 'obs-a'), await seedRoom(db, 'obs-b')];
+    const inA = await Promise.all(
+      ['a1', 'a2', 'a3'].map(async (id) => {
+        const socket = await connectRaw(rt.url, await tokenFor(rt.env, roomA, id));
+        cleanups.push(() => void socket.close());
+        await firstSync(socket);
+        return socket;
+      }),
+    );
+    const inB = await connectRaw(rt.url, await tokenFor(rt.env, roomB, 'b1'));
+    cleanups.push(() => void inB.close());
+    await firstSync(inB);
+    expect(sample(await scrape(), 'convene_realtime_rooms')).toBe(2);
+
+    const outBefore =
+      sample(await scrape(), 'convene_realtime_events_out_total', { event: 'chat:message' }) ?? 0;
+    const received = inA.map((socket) => nextEvent(socket, 'chat:message'));
+    const sent = 4;
+    for (let i = 0; i < sent; i++) {
+      const ack = await request(inA[0]!, 'chat:send', { clientId: randomUUID(), text: `hello ${i}` });
+      expect(ack.ok).toBe(true);
+    }
+    await Promise.all(received);
+    const after = await scrape();
+    // Every message went to the 3 sockets of room A (the sender included), none to room B.
+    expect(sample(after, 'convene_realtime_events_out_total', { event: 'chat:message' })).toBe(
+      outBefore + sent * 3,
+    );
+    expect(sample(after, 'convene_realtime_events_out_total', { event: 'presence:sync' })).toBe(4);
+    expect(sample(after, 'convene_chat_persist_seconds_count', { outcome: 'stored' })).toBe(sent);
+    const persisted = sample(after, 'convene_chat_persist_seconds_sum', { outcome: 'stored' }) ?? 0;
+    expect(persisted).toBeGreaterThan(0);
+    // Persisting is part of the ack's time, never more than it.
+    expect(persisted).toBeLessThanOrEqual(
+      sample(after, 'convene_realtime_ack_seconds_sum', { event: 'chat:send', outcome: 'ok' }) ?? 0,
+    );
+
+    inB.close();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sample(await scrape(), 'convene_realtime_rooms')).toBe(1);
   });
 });

@@ -3,9 +3,15 @@ import type { Server as HttpServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { TEnv } from '../env';
 import type { Logger } from '../logger';
+import { isMeetingChannel } from '../realtime/types';
 import { DrainState } from './drain';
 import { installOpsRoutes } from './http';
-import { createMetricsRegistry, registerLifecycleMetrics } from './metrics';
+import {
+  createMetricsRegistry,
+  registerChatPersistMetrics,
+  registerLifecycleMetrics,
+  type TChatPersistSource,
+} from './metrics';
 import { livekitProbe, postgresProbe, redisProbe } from './probes';
 import { createReadiness, type TProbe, type TReadinessChecker } from './readiness';
 import { drainRealtimeClients, type TDrainReport } from './realtime-drain';
@@ -29,7 +35,8 @@ export interface TRealtimeObservabilityDeps {
   env: Pick<TEnv, 'REDIS_URL' | 'LIVEKIT_URL' | 'METRICS_TOKEN' | 'DRAIN_SPREAD_MS'>;
   db?: { $queryRawUnsafe(query: string): Promise<unknown> };
   logger: Logger;
-  server: { httpServer: HttpServer; io: TAnyServer };
+  /** `writer`: the chat writer whose commits `convene_chat_persist_seconds` times. */
+  server: { httpServer: HttpServer; io: TAnyServer; writer?: TChatPersistSource };
   instance: string;
   /** Replaces the default dependency probes (tests). */
   probes?: TProbe[];
@@ -56,7 +63,8 @@ export function attachRealtimeObservability({
     ],
   });
   registerLifecycleMetrics(registry, { drain, isReady: () => readiness.lastReady });
-  const instrumentation = instrumentRealtime(server.io, registry);
+  const instrumentation = instrumentRealtime(server.io, registry, { isMeetingRoom: isMeetingChannel });
+  const unobserveChat = registerChatPersistMetrics(registry, server.writer);
   // `<instance>.<random>` session ids let a proxy send every request of a long-polling session
   // back to the instance that holds it, without cookies (infra/nginx: `map $arg_sid`).
   server.io.engine.generateId = () => `${instance}.${randomBytes(15).toString('base64url')}`;
@@ -81,6 +89,7 @@ export function attachRealtimeObservability({
     },
     close() {
       drain.stop();
+      unobserveChat();
       redis?.close();
     },
   };

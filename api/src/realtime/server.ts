@@ -60,6 +60,8 @@ export interface TRealtimeDeps {
 export interface TRealtimeServer {
   httpServer: HttpServer;
   io: TIo;
+  /** The chat group-commit writer (observability times its commits). */
+  writer: ChatWriter;
   /** Stops accepting, disconnects every socket (their participants enter the grace period), closes. */
   close(): Promise<void>;
 }
@@ -275,6 +277,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
   return {
     httpServer,
     io,
+    writer,
     async close() {
       clearInterval(sweeper);
       clearInterval(recordingSweeper);

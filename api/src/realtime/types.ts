@@ -43,3 +43,8 @@ export interface TRealtimeContext {
 export function channelOf(room: string): string {
   return `room:${room}`;
 }
+
+/** Whether a Socket.IO room name is a meeting room's channel (see channelOf). */
+export function isMeetingChannel(name: string): boolean {
+  return name.startsWith('room:');
+}

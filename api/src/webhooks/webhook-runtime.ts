@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { TWebhookDeps } from './endpoints';
 import { deriveSecretsKey } from './secrets';
 import { createUrlPolicy, defaultAllowedNetworks } from './url-policy';
-import { createWebhookWorker, type TWebhookWorker } from './worker';
+import { createWebhookWorker, type TWebhookWorker, type TWebhookWorkerOptions } from './worker';
 
 /** The webhook dependencies a process derives from its validated env. */
 export function webhookDepsFromEnv(env: TEnv, db: Db): TWebhookDeps {
@@ -15,7 +15,12 @@ export function webhookDepsFromEnv(env: TEnv, db: Db): TWebhookDeps {
   };
 }
 
-export function createWebhookWorkerFromEnv(env: TEnv, db: Db, logger: Logger): TWebhookWorker {
+export function createWebhookWorkerFromEnv(
+  env: TEnv,
+  db: Db,
+  logger: Logger,
+  hooks: Pick<TWebhookWorkerOptions, 'onOutcome'> = {},
+): TWebhookWorker {
   const deps = webhookDepsFromEnv(env, db);
   return createWebhookWorker({
     db,
@@ -31,5 +36,6 @@ export function createWebhookWorkerFromEnv(env: TEnv, db: Db, logger: Logger): T
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     pollMs: env.WEBHOOK_POLL_MS,
     listenUrl: env.DATABASE_URL,
+    ...hooks,
   });
 }

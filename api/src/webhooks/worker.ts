@@ -27,6 +27,11 @@ export interface TWebhookWorkerOptions {
   leaseMs?: number;
   /** When set, LISTEN for outbox notifications on this database so new events go out at once. */
   listenUrl?: string;
+  /** Told each attempt's outcome once it is stored (metrics). `latencyMs` is null when not attempted. */
+  onOutcome?: (
+    outcome: 'delivered' | 'retry_scheduled' | 'failed' | 'skipped',
+    latencyMs: number | null,
+  ) => void;
 }
 
 export interface TWebhookWorker {
@@ -90,6 +95,7 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
         where: { id: deliveryId },
         data: { status: 'failed', lockedUntil: null },
       });
+      options.onOutcome?.('skipped', null);
       return;
     }
     const now = new Date();
@@ -139,6 +145,7 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
       if (disable)
         log.warn({ endpointId: endpoint.id }, 'webhook endpoint disabled after sustained failures');
     });
+    options.onOutcome?.(ok ? 'delivered' : next ? 'retry_scheduled' : 'failed', result.latencyMs);
     log.debug(
       { deliveryId, eventId: event.id, attemptNumber, status: result.responseStatus, ok },
       'webhook attempt',

@@ -2,6 +2,8 @@ import 'server-only';
 import { createWebhookWorkerFromEnv } from '@convene/api/webhooks/webhook-runtime';
 import { serverEnv } from '@/env';
 import { webContext } from './context';
+import { onWebShutdown } from './lifecycle';
+import { webObservability } from './observability';
 
 const globalForWorker = globalThis as unknown as { conveneWebhookWorker?: { stop(): Promise<void> } };
 
@@ -14,10 +16,12 @@ export function startWebhookWorker(): void {
   const env = serverEnv();
   if (!env.WEBHOOK_WORKER || globalForWorker.conveneWebhookWorker) return;
   const { db, logger } = webContext();
-  const worker = createWebhookWorkerFromEnv(env, db, logger);
+  const worker = createWebhookWorkerFromEnv(env, db, logger, {
+    onOutcome: webObservability().webhookOutcome,
+  });
   worker.start();
   globalForWorker.conveneWebhookWorker = worker;
-  const stop = () => void worker.stop();
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // SIGTERM: the web drain awaits the attempts in progress, so their outcomes are stored.
+  onWebShutdown(() => worker.stop());
+  process.once('SIGINT', () => void worker.stop());
 }

@@ -1,5 +1,6 @@
 import { parseEventCursor } from '@convene/api/admin/events';
 import { openAdminEventStream, SSE_HEADERS } from '@convene/api/admin/sse';
+import { webObservability } from '@/server/observability';
 import { adminRoute } from '../_lib/auth';
 import { adminContext } from '../_lib/context';
 
@@ -20,7 +21,15 @@ export const GET = adminRoute(async ({ req }) => {
     Number.isFinite(requested) && requested >= 200
       ? Math.min(requested, env.ADMIN_SSE_HEARTBEAT_MS)
       : env.ADMIN_SSE_HEARTBEAT_MS;
-  return new Response(openAdminEventStream(hub, { after, heartbeatMs, signal: req.signal }), {
-    headers: SSE_HEADERS,
-  });
+  return new Response(
+    openAdminEventStream(hub, {
+      after,
+      heartbeatMs,
+      signal: req.signal,
+      streams: webObservability().sse,
+    }),
+    {
+      headers: SSE_HEADERS,
+    },
+  );
 });
