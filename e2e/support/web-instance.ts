@@ -19,7 +19,14 @@ function freePort(): Promise<number> {
 
 export interface TWebInstance {
   url: string;
+  /** SIGTERM (SIGKILL after 10 s) and wait for exit. */
   stop(): Promise<void>;
+  /** Sends a signal without waiting (drain tests). */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code (null when killed by a signal) and the signal. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The last lines the process printed. */
+  output(): string;
 }
 
 /**
@@ -54,7 +61,9 @@ export async function startWebInstance(extraEnv: Record<string, string> = {}): P
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
@@ -68,7 +77,14 @@ export async function startWebInstance(extraEnv: Record<string, string> = {}): P
     if (child.exitCode !== null) throw new Error(`second web instance exited:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.status < 500) return { url, stop };
+      if (res.status < 500)
+        return {
+          url,
+          stop,
+          kill: (signal) => child.kill(signal),
+          exited,
+          output: () => tail.join('\n'),
+        };
     } catch {
       // not listening yet
     }

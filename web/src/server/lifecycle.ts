@@ -41,7 +41,13 @@ export function installWebLifecycle(): void {
     const { server: from, response } = message as { server: Server; response: ServerResponse };
     server ??= from;
     inFlight.add(response);
-    response.once('close', () => inFlight.delete(response));
+    response.once('close', () => {
+      inFlight.delete(response);
+      // Draining: a keep-alive connection whose last response just ended (an SSE stream, a
+      // request in flight) must not carry another request; Node's close() only shut the idle ones.
+      // (Next tick: Node marks the connection idle after the response's close event.)
+      if (!ops.drain.isServing) setImmediate(() => server?.closeIdleConnections());
+    });
   });
 
   for (const listener of process.listeners('SIGTERM')) process.removeListener('SIGTERM', listener);
@@ -56,19 +62,19 @@ export function installWebLifecycle(): void {
     }, env.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     forceExit.unref();
     ops.drain.begin('SIGTERM');
-    const streams = ops.sse.closeAll(() => RETRY_BASE_MS + Math.floor(Math.random() * env.DRAIN_SPREAD_MS));
     // Stops accepting and closes idle keep-alive connections; open requests carry on.
     server?.close();
+    const streams = ops.sse.closeAll(() => RETRY_BASE_MS + Math.floor(Math.random() * env.DRAIN_SPREAD_MS));
+    log.info({ streams, inFlight: inFlight.size }, 'SIGTERM: draining');
     void (async () => {
       while (inFlight.size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-      // Keep-alive connections that went idle after close() would otherwise linger.
       server?.closeAllConnections();
       const hooks = globalForLifecycle.conveneShutdownHooks ?? [];
       const results = await Promise.allSettled(hooks.map((hook) => hook()));
       for (const r of results)
         if (r.status === 'rejected') log.warn({ err: r.reason }, 'shutdown hook failed');
       ops.drain.stop();
-      log.info({ streams, ms: Date.now() - started }, 'web server drained');
+      log.info({ ms: Date.now() - started }, 'web server drained');
       process.exit(0);
     })();
   });
