@@ -119,7 +119,11 @@ describe('webhook outbox worker', () => {
     statuses = Array(100).fill(503);
     const endpoint = await newEndpoint();
     await db.$transaction((tx) => enqueueDomainEvent(tx, 'room.started', { n: 1 }));
-    const w = worker({ retry: { baseMs: 10, maxDelayMs: 50, windowMs: 1500 } });
+    const outcomes: string[] = [];
+    const w = worker({
+      retry: { baseMs: 10, maxDelayMs: 50, windowMs: 1500 },
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
     const final = async () =>
       (await db.webhookDelivery.findFirst({ where: { endpointId: endpoint.id, status: 'failed' } })) !== null;
     await drain(w, final);
@@ -131,6 +135,8 @@ describe('webhook outbox worker', () => {
     expect(delivery.attempts.length).toBeGreaterThan(2);
     expect(delivery.attempts.every((a) => a.responseStatus === 503)).toBe(true);
     expect(delivery.attempts[0]!.responseSnippet!.length).toBe(1024);
+    // The metrics hook saw each stored attempt: retries, then the one that gave up.
+    expect(outcomes).toEqual([...Array(delivery.attempts.length - 1).fill('retry_scheduled'), 'failed']);
     statuses = [];
   });
 
