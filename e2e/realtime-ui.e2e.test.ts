@@ -21,6 +21,7 @@ const DESKTOP = { width: 1280, height: 800 };
  */
 const PUBLIC_URL = testEnv.webUrl.replace('//127.0.0.1:', '//localhost:');
 const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 768, height: 1024 };
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -155,6 +156,22 @@ describe('meeting realtime UI', () => {
     await saveScreenshot(host, 'toolbar-host-more-phone');
     await host.keyboard.press('Escape');
     await host.getByTestId('toolbar-more-menu').waitFor({ state: 'hidden' });
+    // A tablet in portrait: one toolbar row, nothing wider than the screen, with or without chat.
+    await host.setViewportSize(TABLET);
+    await expectOneToolbarRow(host);
+    expect(await host.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      TABLET.width,
+    );
+    await saveScreenshot(host, 'toolbar-host-tablet');
+    await host.getByTestId('panel-toggle').click();
+    await host.getByTestId('chat-panel').waitFor();
+    expect(await host.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      TABLET.width,
+    );
+    const panel = await host.getByTestId('chat-panel').boundingBox();
+    expect((panel?.x ?? 0) + (panel?.width ?? 1e9)).toBeLessThanOrEqual(TABLET.width);
+    await saveScreenshot(host, 'chat-panel-tablet');
+    await host.getByTestId('panel-close').click();
     await host.setViewportSize(DESKTOP);
     await host.getByTestId('panel-toggle').click();
     await host.getByTestId('chat-panel').waitFor();

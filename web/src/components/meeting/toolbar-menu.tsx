@@ -16,15 +16,19 @@ import {
 import { createPortal } from 'react-dom';
 
 /**
- * The room toolbar's overflow ("More") menu. At phone width the full set of controls does not
- * fit on one row, so secondary controls (screen share, reactions, recording, host controls)
+ * The room toolbar's overflow ("More") menu. Below laptop width the full set of controls does
+ * not fit on one row, so secondary controls (screen share, reactions, recording, host controls)
  * render themselves into this menu instead of inline. The controls stay owned by their own
  * components (which may live in other layers: realtime, host); they only choose where to render
  * through `useToolbarMenu()` / `<InToolbarMenu>`, so their state survives the move.
  */
 
-/** Same breakpoint as the phone layout (side panel as a sheet, icon-only tools). */
-const COMPACT_QUERY = '(max-width: 600px)';
+/**
+ * Below this width the full labelled toolbar (~1,220 px for a host while recording) would wrap:
+ * phones, tablets and small laptop windows get the one-row toolbar with the More menu. Same
+ * breakpoint as the toolbar rules in meeting.css.
+ */
+const COMPACT_QUERY = '(max-width: 1240px)';
 
 function subscribeCompact(listener: () => void) {
   const query = window.matchMedia(COMPACT_QUERY);
