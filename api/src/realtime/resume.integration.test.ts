@@ -116,6 +116,36 @@ describe('client core: offline queue and resume across instances', () => {
       bob.close();
     }
   });
+
+  test('a token refused at the handshake (expired) is replaced: the client fetches a fresh one and connects', async () => {
+    const room = await seedRoom(db);
+    const fetched: number[] = [];
+    const client = createRealtimeClient({
+      url: one.url,
+      getToken: () => {
+        fetched.push(Date.now());
+        // The first one has expired (as after a laptop slept past its TTL).
+        return fetched.length === 1
+          ? tokenFor(one.env, room, 'yara', 'participant', { ttl: '10s ago' })
+          : tokenFor(one.env, room, 'yara');
+      },
+      backoff: { initialMs: 100, maxMs: 300, jitter: 0.5 },
+    });
+    try {
+      client.connect();
+      await eventually(
+        () => client.getSnapshot().status === 'connected' && client.getSnapshot().self !== null,
+        10_000,
+        'connected and synced',
+      );
+      expect(fetched).toHaveLength(2);
+      // Retried after a jittered 1 s (500 ms × 2, ±50 %), not at once.
+      expect(fetched[1]! - fetched[0]!).toBeGreaterThanOrEqual(450);
+      expect(client.getSnapshot().self?.identity).toBe('yara');
+    } finally {
+      client.close();
+    }
+  });
 });
 
 describe('chat durability', () => {

@@ -305,7 +305,10 @@ export function createRealtimeClient(options: TRealtimeClientOptions) {
     if (data?.code === 'UNAUTHENTICATED' && authRetries < 3 && !closed) {
       authRetries += 1;
       set({ status: 'reconnecting' });
-      setTimeout(() => !closed && socket.connect(), 500 * 2 ** authRetries);
+      // Jittered like the manager's own reconnects, so a room refused at once does not retry in step.
+      const jitter = options.backoff?.jitter ?? 0.5;
+      const delay = 500 * 2 ** authRetries * (1 - jitter + 2 * jitter * Math.random());
+      setTimeout(() => !closed && socket.connect(), delay);
     } else {
       set({ status: 'disconnected' });
     }
