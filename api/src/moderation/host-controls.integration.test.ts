@@ -309,6 +309,43 @@ describe('host controls over the realtime link', () => {
     ).toMatchObject({ identity: 'bob', role: 'host' });
   });
 
+  test('role change updates the LiveKit grants live: a viewer cannot publish, a participant can again', async () => {
+    const room = await seedRoom(db, 'grants');
+    await botWithMic(room, 'vera');
+    const host = await connectAs(room, 'ann', 'host');
+    expect((await livekit.getParticipant(room, 'vera')).permission?.canPublish).toBe(true);
+    expect(await request(host, 'moderation:set-role', { identity: 'vera', role: 'viewer' })).toMatchObject({
+      ok: true,
+    });
+    await eventually(
+      async () => {
+        const p = await livekit.getParticipant(room, 'vera');
+        return p.permission?.canPublish === false && p.attributes.role === 'viewer';
+      },
+      5_000,
+      'LiveKit sees vera as a viewer who cannot publish',
+    );
+    // LiveKit takes the viewer's published microphone away with the grant.
+    await eventually(
+      async () => (await livekit.getParticipant(room, 'vera')).tracks.length === 0,
+      5_000,
+      'the viewer publishes nothing',
+    );
+    expect(
+      await request(host, 'moderation:set-role', { identity: 'vera', role: 'participant' }),
+    ).toMatchObject({
+      ok: true,
+    });
+    await eventually(
+      async () => {
+        const p = await livekit.getParticipant(room, 'vera');
+        return p.permission?.canPublish === true && p.attributes.role === 'participant';
+      },
+      5_000,
+      'vera may publish again',
+    );
+  });
+
   test('remove: LiveKit and realtime drop them; the old token no longer opens the room', async () => {
     const room = await seedRoom(db, 'remove');
     const { lk, token } = await botWithMic(room, 'bob');
