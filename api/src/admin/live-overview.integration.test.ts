@@ -6,6 +6,7 @@
 import { TrackSource, TrackType, type WebhookEvent } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Db } from '../db/client';
+import { prunePublishedTracks } from '../livekit/prune-tracks';
 import { recordLivekitWebhookEvent } from '../livekit/record-webhook-event';
 import { testDb, uniqueName } from '../realtime/testing';
 import { applyRecordingEvent } from '../recording/control-recording';
@@ -213,5 +214,28 @@ describe('live overview', () => {
     };
     await recordLivekitWebhookEvent(db, next as WebhookEvent);
     expect((await liveRoom(slug))?.recording).toEqual({ state: 'idle' });
+  });
+
+  test('tracks unpublished more than 30 days ago are pruned; live ones never are', async () => {
+    const slug = uniqueName('ov-prune');
+    await recordLivekitWebhookEvent(db, lkEvent(slug, 'room_started'));
+    await recordLivekitWebhookEvent(db, lkEvent(slug, 'participant_joined', { participant: 'ann' }));
+    const [old, live] = [uniqueName('TR_old'), uniqueName('TR_live')];
+    await recordLivekitWebhookEvent(
+      db,
+      lkEvent(slug, 'track_published', { participant: 'ann', track: mic(old) }),
+    );
+    await recordLivekitWebhookEvent(
+      db,
+      lkEvent(slug, 'track_unpublished', { participant: 'ann', track: mic(old) }),
+    );
+    await recordLivekitWebhookEvent(
+      db,
+      lkEvent(slug, 'track_published', { participant: 'ann', track: camera(live) }),
+    );
+    const in31Days = new Date(Date.now() + 31 * 24 * 3600_000);
+    expect(await prunePublishedTracks(db, in31Days)).toBeGreaterThanOrEqual(1);
+    expect(await db.publishedTrack.findUnique({ where: { sid: old } })).toBeNull();
+    expect(await db.publishedTrack.findUnique({ where: { sid: live } })).not.toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import pg from 'pg';
 import type { Db } from '../db/client';
+import { prunePublishedTracks } from '../livekit/prune-tracks';
 import type { Logger } from '../logger';
 import { pruneQualitySamples } from '../quality/prune';
 import { OUTBOX_CHANNEL } from './enqueue';
@@ -161,6 +162,8 @@ export function createWebhookWorker(options: TWebhookWorkerOptions): TWebhookWor
       // The web app's periodic housekeeping lives here: one timer per web process, no leader.
       const samples = await pruneQualitySamples(db);
       if (samples) log.info({ samples }, 'pruned old connection-quality samples');
+      const tracks = await prunePublishedTracks(db);
+      if (tracks) log.info({ tracks }, 'pruned old published-track records');
     }
     const ids = await claim();
     await Promise.all(
