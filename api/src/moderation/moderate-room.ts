@@ -193,7 +193,7 @@ export async function moderateRoom(
               kind: 'admitted',
               room: room.slug,
               identity: action.identity,
-              role: decision.role ?? 'participant',
+              ...(decision.role ? { role: decision.role } : {}),
               by,
             }
           : { kind: 'denied', room: room.slug, identity: action.identity, by },

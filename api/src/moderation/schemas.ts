@@ -84,7 +84,8 @@ export type TModerationNotice =
   | { kind: 'role_changed'; room: string; identity: string; role: TRole; by: TModerator }
   | { kind: 'room_state'; room: string; locked: boolean; lobbyEnabled: boolean }
   | { kind: 'ended'; room: string; by: TModerator }
-  | { kind: 'admitted'; room: string; identity: string; role: TRole; by: TModerator }
+  /** `role`: one a host gave this person; without it, the role their lobby ticket carries. */
+  | { kind: 'admitted'; room: string; identity: string; role?: TRole; by: TModerator }
   | { kind: 'denied'; room: string; identity: string; by: TModerator };
 
 export const ZModerationNotice: z.ZodType<TModerationNotice> = (() => {
@@ -111,7 +112,7 @@ export const ZModerationNotice: z.ZodType<TModerationNotice> = (() => {
     z.object({ kind: z.literal('role_changed'), room, identity: ZIdentity, role: ZRole, by }),
     z.object({ kind: z.literal('room_state'), room, locked: z.boolean(), lobbyEnabled: z.boolean() }),
     z.object({ kind: z.literal('ended'), room, by }),
-    z.object({ kind: z.literal('admitted'), room, identity: ZIdentity, role: ZRole, by }),
+    z.object({ kind: z.literal('admitted'), room, identity: ZIdentity, role: ZRole.optional(), by }),
     z.object({ kind: z.literal('denied'), room, identity: ZIdentity, by }),
   ]);
 })();

@@ -40,9 +40,14 @@ export function createHandshake(ctx: TRealtimeContext, limits: TConnectionLimits
       if (typeof token !== 'string') {
         // Lobby: no room access at all, only a place in the waiting list.
         const ticket = await verifyLobbyTicket(keys, credential);
-        const room = await ctx.db.room.findUnique({ where: { slug: ticket.room }, select: { id: true } });
+        const room = await ctx.db.room.findUnique({
+          where: { slug: ticket.room },
+          select: { id: true, locked: true },
+        });
         if (!room) throw new AppError('ROOM_NOT_FOUND');
         await assertNotRemoved(ctx.db, room.id, ticket.identity);
+        // A locked room lets nobody new in, so nobody new starts waiting either.
+        await assertMayEnter(ctx.db, room, ticket.identity, ticket.role);
         socket.data.join = {
           room: ticket.room,
           identity: ticket.identity,
@@ -50,7 +55,7 @@ export function createHandshake(ctx: TRealtimeContext, limits: TConnectionLimits
           role: 'viewer',
           expiresAt: ticket.expiresAt,
         };
-        socket.data.lobby = { name: ticket.name, since: Date.now() };
+        socket.data.lobby = { name: ticket.name, since: Date.now(), role: ticket.role };
         socket.data.roomId = room.id;
         socket.data.limiter = new ConnectionLimiter(limits);
         return;

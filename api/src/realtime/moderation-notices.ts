@@ -166,7 +166,6 @@ export async function applyModerationNotice(
             kind: 'admitted',
             room,
             identity: w.identity,
-            role: 'participant',
             by: { identity: '', name: '' },
           });
         }
@@ -186,13 +185,14 @@ export async function applyModerationNotice(
       const waiting = await io.in(channel).fetchSockets();
       const first = waiting[0];
       if (first) {
+        const role = notice.role ?? first.data.lobby?.role ?? 'participant';
         const token = await issueJoinToken(
           { apiKey: ctx.env.LIVEKIT_API_KEY, apiSecret: ctx.env.LIVEKIT_API_SECRET },
           {
             room,
             identity: notice.identity,
             name: first.data.lobby?.name ?? first.data.join.name,
-            role: notice.role,
+            role,
             ttlSeconds: ctx.env.TOKEN_TTL_SECONDS,
           },
         );
@@ -200,7 +200,7 @@ export async function applyModerationNotice(
           token: token.token,
           expiresAt: token.expiresAt,
           identity: notice.identity,
-          role: notice.role,
+          role,
         };
         // Admitted: they leave the lobby list now (their sockets close when they join).
         // Locally first, as in tellAndDisconnect.

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import type { ChatWriter } from '../chat/chat-writer';
 import type { Db } from '../db/client';
 import type { TEnv } from '../env';
+import type { TLobbyRole } from '../lobby/lobby-ticket';
 import type { Logger } from '../logger';
 import type { TModerationDeps } from '../moderation/moderate-room';
 import type { PresenceStore } from '../presence/store';
@@ -20,7 +21,7 @@ export interface SocketData {
    * Set for a browser waiting in the lobby (handshake with a lobby ticket): such a socket is only
    * in the lobby channels and has no event handlers; `join` then carries role `viewer`.
    */
-  lobby?: { name: string; since: number };
+  lobby?: { name: string; since: number; role: TLobbyRole };
 }
 
 export type TIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type ParticipantInfo, ParticipantInfo_State, TrackSource, TrackType } from 'livekit-server-sdk';
 import type { TActor } from '../admin/schemas';
 import { AppError } from '../errors';
+import { issueLobbyTicket } from '../lobby/lobby-ticket';
 import { moderateRoom } from '../moderation/moderate-room';
-import { assertMayEnter } from '../moderation/room-lock';
+import { assertMayEnter, isInMeeting } from '../moderation/room-lock';
 import { assertNotRemoved } from '../moderation/room-members';
 import { postSystemMessage } from '../realtime/internal-client';
 import {
@@ -97,9 +98,30 @@ export async function apiGetRoom(ctx: TApiContext, slug: string): Promise<TRoom>
   return roomView(ctx, await getRoomOrThrow(ctx.db, slug));
 }
 
-export async function apiUpdateRoom(ctx: TApiContext, slug: string, body: TUpdateRoomBody): Promise<TRoom> {
-  const room = await updateRoomSettings(ctx.db, slug, settingsFrom(body));
-  return roomView(ctx, room);
+/**
+ * Plain settings are stored; a change of `locked` or `lobbyEnabled` is a moderation action and
+ * goes through the one moderation path (people in the room are told live, the audit log names
+ * the API key, turning the lobby off lets whoever waits in), exactly as from the room or the
+ * dashboard. Setting either to the value it already has changes nothing and is not audited.
+ */
+export async function apiUpdateRoom(
+  ctx: TApiContext,
+  actor: TActor,
+  slug: string,
+  body: TUpdateRoomBody,
+): Promise<TRoom> {
+  const { locked, lobbyEnabled, ...plain } = body;
+  const current = await getRoomOrThrow(ctx.db, slug);
+  if (Object.values(plain).some((value) => value !== undefined)) {
+    await updateRoomSettings(ctx.db, slug, settingsFrom(plain));
+  }
+  if (locked !== undefined && locked !== current.locked) {
+    await moderateRoom(ctx.moderation, actor, slug, { kind: 'lock', locked });
+  }
+  if (lobbyEnabled !== undefined && lobbyEnabled !== current.lobbyEnabled) {
+    await moderateRoom(ctx.moderation, actor, slug, { kind: 'lobby', enabled: lobbyEnabled });
+  }
+  return roomView(ctx, await getRoomOrThrow(ctx.db, slug));
 }
 
 /** The audit-log actor for an API key. */
@@ -116,13 +138,48 @@ export async function apiDeleteRoom(ctx: TApiContext, actor: TActor, slug: strin
   await deleteRoomRecord(ctx.db, slug);
 }
 
-/** A LiveKit token from the one role policy, plus a link that opens the meeting for this user. */
+/**
+ * A LiveKit token from the one role policy, plus a link that opens the meeting for this user.
+ * With the room's lobby on, a participant or viewer who is not let in yet (admitted, or already in
+ * the meeting) gets a lobby ticket instead, unless the integrator says `skipLobby`: they hold
+ * nothing that joins the SFU until a host admits them.
+ */
 export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCreateTokenBody) {
   const room = await getRoomOrThrow(ctx.db, slug);
   // Someone a host removed from this meeting gets no new token, from any route.
-  await assertNotRemoved(ctx.db, room.id, body.identity);
+  const decision = await assertNotRemoved(ctx.db, room.id, body.identity);
   // Locked: a token for someone already in the meeting (a refresh) is fine, a newcomer is refused.
   await assertMayEnter(ctx.db, room, body.identity, body.role);
+  const common = {
+    livekitUrl: ctx.env.LIVEKIT_PUBLIC_URL,
+    realtimeUrl: ctx.env.REALTIME_PUBLIC_URL,
+    room: room.slug,
+    identity: body.identity,
+    name: body.name,
+    role: body.role,
+  };
+  if (
+    room.lobbyEnabled &&
+    body.role !== 'host' &&
+    !body.skipLobby &&
+    !decision.isAdmitted &&
+    !(await isInMeeting(ctx.db, room.id, body.identity))
+  ) {
+    const lobby = await issueLobbyTicket(ctx.livekitKeys, {
+      room: room.slug,
+      identity: body.identity,
+      name: body.name,
+      role: body.role,
+      ttlSeconds: body.ttlSeconds,
+    });
+    return {
+      state: 'waiting' as const,
+      lobbyTicket: lobby.ticket,
+      expiresAt: lobby.expiresAt,
+      joinUrl: buildJoinUrl(ctx.env.PUBLIC_URL, room.slug, lobby.ticket, body.skipPrejoin),
+      ...common,
+    };
+  }
   // Applies the room's limits in the SFU before anyone joins (a no-op when it is already live).
   await ctx.roomAdmin.ensureRoom({
     name: room.slug,
@@ -137,15 +194,11 @@ export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCrea
     ttlSeconds: body.ttlSeconds,
   });
   return {
+    state: 'joined' as const,
     token: token.token,
     expiresAt: token.expiresAt,
-    livekitUrl: ctx.env.LIVEKIT_PUBLIC_URL,
-    realtimeUrl: ctx.env.REALTIME_PUBLIC_URL,
     joinUrl: buildJoinUrl(ctx.env.PUBLIC_URL, room.slug, token.token, body.skipPrejoin),
-    room: room.slug,
-    identity: body.identity,
-    name: body.name,
-    role: body.role,
+    ...common,
   };
 }
 

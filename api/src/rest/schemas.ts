@@ -96,16 +96,34 @@ export const ZCreateTokenBody = z
       .boolean()
       .default(false)
       .meta({ description: 'The join link opens the meeting directly instead of the pre-join screen.' }),
+    skipLobby: z.boolean().default(false).meta({
+      description:
+        'In a room with the lobby on, let this user straight in. Without it a participant or viewer gets a lobby ticket and waits for a host (hosts never wait).',
+    }),
   })
   .meta({ id: 'CreateToken' });
 export type TCreateTokenBody = z.infer<typeof ZCreateTokenBody>;
 
 export const ZToken = z
   .object({
-    token: z.string().meta({ description: 'LiveKit access token; also accepted by the realtime server.' }),
+    state: z.enum(['joined', 'waiting']).meta({
+      description:
+        '`joined`: `token` lets the user into the meeting. `waiting`: the room has a lobby; `lobbyTicket` only lets them wait in it (over the realtime service) until a host admits them.',
+    }),
+    token: z
+      .string()
+      .optional()
+      .meta({ description: 'LiveKit access token (state `joined`); also accepted by the realtime server.' }),
+    lobbyTicket: z.string().optional().meta({
+      description:
+        'State `waiting`: grants no media access; the realtime service accepts it as `auth: { lobbyTicket }` and delivers the join token on admission.',
+    }),
     livekitUrl: z.string(),
     realtimeUrl: z.string(),
-    joinUrl: z.string().meta({ description: 'Opens the meeting for this user (token in the URL fragment).' }),
+    joinUrl: z.string().meta({
+      description:
+        'Opens the meeting for this user (the token or lobby ticket travels in the URL fragment); with a lobby ticket the page waits in the lobby.',
+    }),
     expiresAt: ZTimestamp,
     room: z.string(),
     identity: z.string(),

@@ -8,22 +8,7 @@ import type {
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { RecordingConsentNotice, useRoomStatus } from '@/components/meeting/recording-notice';
-
-/** What the token API answers when the room has a lobby and this browser must wait. */
-export interface TLobbyResponse {
-  state: 'waiting';
-  lobbyTicket: string;
-  expiresAt: string;
-  room: string;
-  identity: string;
-  name: string;
-  livekitUrl: string;
-  realtimeUrl: string;
-}
-
-export function isLobbyResponse(data: unknown): data is TLobbyResponse {
-  return typeof data === 'object' && data !== null && (data as { state?: unknown }).state === 'waiting';
-}
+import type { TLobbyResponse } from '@/lib/meeting/api-client';
 
 type TLobbyState =
   | { kind: 'waiting' }

@@ -17,9 +17,9 @@ import {
 import { HostControls } from '@/components/host/host-controls';
 import { moderationOutcome, useModerationOutcome } from '@/components/host/moderation-outcome';
 import { ModerationScreen } from '@/components/host/moderation-screen';
-import { isLobbyResponse, LobbyWaiting, type TLobbyResponse } from '@/components/lobby/lobby-waiting';
+import { LobbyWaiting } from '@/components/lobby/lobby-waiting';
 import { redeemJoinLink, type TJoinLink, takeJoinLinkFromLocation } from '@/lib/join-link/join-link-client';
-import { requestJoinToken } from '@/lib/meeting/api-client';
+import { isLobbyResponse, requestJoinToken, type TLobbyResponse } from '@/lib/meeting/api-client';
 import { describeJoinError } from '@/lib/meeting/join-error';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
 import { MeetingRoom } from './meeting-room';
@@ -85,9 +85,15 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
         setView({ step: 'prejoin', error: null, isJoining: false });
         return;
       }
+      const choices = { ...DEFAULT_CHOICES, username: result.data.name };
+      // A link to a lobby room: wait to be let in (the admission carries the join token).
+      if (isLobbyResponse(result.data)) {
+        setView({ step: 'lobby', lobby: result.data, choices });
+        return;
+      }
       const session: TMeetingSession = { ...result.data, source: 'join-link' };
       meetingSession.set(session);
-      setView({ step: 'in-room', session, choices: { ...DEFAULT_CHOICES, username: session.name } });
+      setView({ step: 'in-room', session, choices });
     });
     return () => {
       isCurrent = false;
@@ -101,6 +107,14 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
         const redeemed = await redeemJoinLink(slug, joinLink.link.token);
         if (!redeemed.ok) {
           setView({ step: 'prejoin', error: describeJoinError(redeemed.error), isJoining: false });
+          return;
+        }
+        if (isLobbyResponse(redeemed.data)) {
+          setView({
+            step: 'lobby',
+            lobby: redeemed.data,
+            choices: { ...choices, username: redeemed.data.name },
+          });
           return;
         }
         const session: TMeetingSession = { ...redeemed.data, source: 'join-link' };
@@ -137,11 +151,13 @@ export function MeetingClient({ slug, sidePanel, toolbarExtras }: TMeetingClient
         role: admission.role,
         livekitUrl: lobby.livekitUrl,
         realtimeUrl: lobby.realtimeUrl,
+        // Let in through a join link: refreshed by redeeming, keeping the integrator's identity.
+        ...(joinLink ? { source: 'join-link' as const } : {}),
       };
       meetingSession.set(session);
       setView({ step: 'in-room', session, choices });
     },
-    [view],
+    [view, joinLink],
   );
   const outcome = useModerationOutcome();
   // A host may change our role mid-meeting (HostControls updates the session store): the UI

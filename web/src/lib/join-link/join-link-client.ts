@@ -1,5 +1,5 @@
 import { readJoinLink, type TJoinLink } from '@convene/api/rest/join-link';
-import type { TApiResult, TJoinResponse } from '@/lib/meeting/api-client';
+import type { TApiResult, TJoinResponse, TLobbyResponse } from '@/lib/meeting/api-client';
 
 export type { TJoinLink };
 
@@ -19,9 +19,13 @@ export function takeJoinLinkFromLocation(): TJoinLink | null {
 /**
  * Exchanges a join-link token — or, to refresh, the session's current token — for a fresh join
  * token with the identity, name and role the integrator chose. The answer has the same shape as
- * the browser token API, so it goes straight into `meetingSession.set()`.
+ * the browser token API (a join token, or a lobby ticket to wait with when the link is for a
+ * lobby room and a host has not let its bearer in yet).
  */
-export async function redeemJoinLink(slug: string, token: string): Promise<TApiResult<TJoinResponse>> {
+export async function redeemJoinLink(
+  slug: string,
+  token: string,
+): Promise<TApiResult<TJoinResponse | TLobbyResponse>> {
   let response: Response;
   try {
     response = await fetch(`/api/rooms/${encodeURIComponent(slug)}/join-link`, {
@@ -51,5 +55,5 @@ export async function redeemJoinLink(slug: string, token: string): Promise<TApiR
       },
     };
   }
-  return { ok: true, data: (await response.json()) as TJoinResponse };
+  return { ok: true, data: (await response.json()) as TJoinResponse | TLobbyResponse };
 }

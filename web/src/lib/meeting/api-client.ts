@@ -12,6 +12,22 @@ export interface TJoinResponse {
   realtimeUrl: string;
 }
 
+/** What the token API answers when the room has a lobby and this browser must wait. */
+export interface TLobbyResponse {
+  state: 'waiting';
+  lobbyTicket: string;
+  expiresAt: string;
+  room: string;
+  identity: string;
+  name: string;
+  livekitUrl: string;
+  realtimeUrl: string;
+}
+
+export function isLobbyResponse(data: unknown): data is TLobbyResponse {
+  return typeof data === 'object' && data !== null && (data as { state?: unknown }).state === 'waiting';
+}
+
 export interface TCreateRoomResponse {
   slug: string;
   url: string;

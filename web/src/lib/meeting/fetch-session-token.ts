@@ -1,5 +1,5 @@
 import { redeemJoinLink } from '../join-link/join-link-client';
-import { requestJoinToken, type TApiResult } from './api-client';
+import { isLobbyResponse, requestJoinToken, type TApiResult } from './api-client';
 import { meetingSession, type TMeetingSession } from './session';
 
 /**
@@ -14,5 +14,10 @@ export async function fetchSessionToken(
   const current = meetingSession.token();
   if (!current) return { ok: false, error: { status: 0, code: 'NO_SESSION', message: 'Not in a meeting.' } };
   const result = await redeemJoinLink(session.room, current);
-  return result.ok ? { ok: true, data: { ...result.data, source: 'join-link' } } : result;
+  if (!result.ok) return result;
+  // The current token is a join token, which never answers "wait in the lobby".
+  if (isLobbyResponse(result.data)) {
+    return { ok: false, error: { status: 409, code: 'LOBBY', message: 'A host has to let you in again.' } };
+  }
+  return { ok: true, data: { ...result.data, source: 'join-link' } };
 }

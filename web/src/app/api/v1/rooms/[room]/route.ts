@@ -14,8 +14,8 @@ export const GET = withApiKey(OPS.getRoom, async ({ api, params }) =>
   reply(200, await apiGetRoom(api, parseRoomParam(params.room!))),
 );
 
-export const PATCH = withApiKey(OPS.updateRoom, async ({ api, params, body }) =>
-  reply(200, await apiUpdateRoom(api, parseRoomParam(params.room!), body)),
+export const PATCH = withApiKey(OPS.updateRoom, async ({ api, params, body, principal }) =>
+  reply(200, await apiUpdateRoom(api, apiKeyActor(principal), parseRoomParam(params.room!), body)),
 );
 
 export const DELETE = withApiKey(OPS.deleteRoom, async ({ api, params, principal }) => {
