@@ -19,7 +19,13 @@ function newestMtime(path) {
 /** Builds the Next.js app when there is no build or a source file is newer than it. */
 export async function ensureWebBuild({ force = false } = {}) {
   const buildId = join(ROOT, 'web', process.env.CONVENE_NEXT_DIST_DIR ?? '.next', 'BUILD_ID');
-  const sources = [join(ROOT, 'web'), join(ROOT, 'api', 'src'), join(ROOT, 'package-lock.json')];
+  // The generated Prisma client is skipped (regenerating rewrites it); its schema stands for it.
+  const sources = [
+    join(ROOT, 'web'),
+    join(ROOT, 'api', 'src'),
+    join(ROOT, 'prisma', 'schema.prisma'),
+    join(ROOT, 'package-lock.json'),
+  ];
   const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
   if (!force && built > 0 && sources.every((s) => newestMtime(s) <= built)) return;
   say('building the web app (next build)…');
