@@ -140,20 +140,42 @@ describe('join through the REST API', () => {
       body: { identity: 'crm-host-7', name: 'Dana Host', role: 'host', skipPrejoin: true },
     });
     expect(issued.status).toBe(201);
-    const token = issued.body as { joinUrl: string; livekitUrl: string; token: string };
+    const token = issued.body as {
+      joinUrl: string;
+      livekitUrl: string;
+      token: string;
+      expiresAt: string;
+      joinUrlExpiresAt: string;
+    };
+    // The token is short-lived like every join token; the link lives the requested hour.
+    expect(Date.parse(token.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
+    expect(Date.parse(token.joinUrlExpiresAt) - Date.now()).toBeGreaterThan(3_000_000);
     const link = new URL(token.joinUrl);
     expect(link.pathname).toBe(`/r/${room}`);
     const fragment = new URLSearchParams(link.hash.slice(1));
-    expect(fragment.get('token')).toBe(token.token);
     expect(fragment.get('skipPrejoin')).toBe('1');
+    // The link carries a ticket, not a LiveKit token: it opens nothing in the SFU by itself.
+    const linkTicket = fragment.get('token')!;
+    expect(linkTicket).not.toBe(token.token);
+    const direct = new Room();
+    await expect(
+      direct.connect(token.livekitUrl, linkTicket, { autoSubscribe: false, dynacast: false }),
+    ).rejects.toThrow();
+    await direct.disconnect().catch(() => undefined);
 
     // What the room page does with the link: exchange it for a fresh session token.
-    const redeemed = await redeem(room, fragment.get('token')!);
+    const redeemed = await redeem(room, linkTicket);
     expect(redeemed.status).toBe(200);
-    expect(redeemed.body).toMatchObject({ room, identity: 'crm-host-7', name: 'Dana Host', role: 'host' });
-    expect(redeemed.body.token).not.toBe(token.token);
+    expect(redeemed.body).toMatchObject({
+      state: 'joined',
+      room,
+      identity: 'crm-host-7',
+      name: 'Dana Host',
+      role: 'host',
+    });
+    expect((await redeem('some-other-room', linkTicket)).status).toBe(401);
     expect((await redeem('some-other-room', token.token)).status).toBe(401);
-    expect((await redeem(room, `${token.token}x`)).status).toBe(401);
+    expect((await redeem(room, `${linkTicket}x`)).status).toBe(401);
 
     const host = new Room();
     await host.connect(redeemed.body.livekitUrl!, redeemed.body.token!, {
@@ -197,13 +219,14 @@ describe('join through the REST API', () => {
         key,
         body: { identity, name: identity, role: 'participant' },
       });
-    const newcomerLink = (await mint('crm-newcomer')).body as { token: string };
+    const newcomerLink = (await mint('crm-newcomer')).body as { joinUrl: string };
+    const newcomerTicket = new URLSearchParams(new URL(newcomerLink.joinUrl).hash.slice(1)).get('token')!;
     expect((await apiCall('PATCH', `/rooms/${room}`, { key, body: { locked: true } })).status).toBe(200);
     const inside = await mint('api-join-bot');
     expect(inside.status).toBe(201);
     expect((await redeem(room, (inside.body as { token: string }).token)).status).toBe(200);
     expect(await mint('crm-newcomer')).toMatchObject({ status: 423, body: { code: 'ROOM_LOCKED' } });
-    expect((await redeem(room, newcomerLink.token)).status).toBe(423);
+    expect((await redeem(room, newcomerTicket)).status).toBe(423);
   });
 
   test('joinUrl with skipPrejoin=1 opened in Chromium lands in the room as Host, sees the bot; API and webhooks list both', async () => {

@@ -1,7 +1,8 @@
 /**
- * Join links for integrators: `<PUBLIC_URL>/r/<room>#token=<LiveKit token>[&skipPrejoin=1]`.
- * The token travels in the fragment, which browsers never send to servers (no access logs, no
- * Referer). The room page reads it with `readJoinLink(location.hash)` (browser-safe, no imports).
+ * Join links for integrators: `<PUBLIC_URL>/r/<room>#token=<ticket>[&skipPrejoin=1]`, where the
+ * ticket is a join-link or lobby ticket (no LiveKit access of its own; see join-link-ticket.ts).
+ * It travels in the fragment, which browsers never send to servers (no access logs, no Referer).
+ * The room page reads it with `readJoinLink(location.hash)` (browser-safe, no imports).
  */
 export function buildJoinUrl(publicUrl: string, room: string, token: string, skipPrejoin: boolean): string {
   const url = new URL(`/r/${encodeURIComponent(room)}`, publicUrl);

@@ -12,6 +12,7 @@ import {
   verifyJoinToken,
 } from '../tokens/issue-join-token';
 import type { TRole } from '../tokens/policy';
+import { verifyJoinLinkTicket } from './join-link-ticket';
 
 export const ZRedeemJoinLink = z.strictObject({ token: z.string().min(1).max(8192) });
 
@@ -36,7 +37,7 @@ export interface TRedeemedLobby {
 }
 
 /**
- * Exchanges a join-link token (minted by `POST /api/v1/rooms/{room}/tokens`) — or the current
+ * Exchanges a join link's ticket (minted by `POST /api/v1/rooms/{room}/tokens`) — or the current
  * token of such a session — for a fresh short-lived token with the same identity, name and role.
  * The page opened from a join link calls this first (a forged, expired or other-room token is
  * UNAUTHENTICATED) and again to refresh, so a long-lived link never becomes the session token.
@@ -83,14 +84,16 @@ export async function redeemJoinLink(
   return { state: 'joined', ...fresh, room: room.slug, identity: claims.identity, name: claims.name, role };
 }
 
-/** A join token, or else a lobby ticket; the join token's error when it is neither. */
+/** A join token (a refresh), a join-link ticket or a lobby ticket; the join token's error when none. */
 async function verifyLinkCredential(
   keys: TLivekitKeys,
   credential: string,
-): Promise<TVerifiedJoin & { kind: 'token' | 'lobby' }> {
+): Promise<TVerifiedJoin & { kind: 'token' | 'link' | 'lobby' }> {
   try {
     return { kind: 'token', ...(await verifyJoinToken(keys, credential)) };
   } catch (error) {
+    const link = await verifyJoinLinkTicket(keys, credential).catch(() => null);
+    if (link) return { kind: 'link', ...link };
     const ticket = await verifyLobbyTicket(keys, credential).catch(() => null);
     if (!ticket) throw error;
     return { kind: 'lobby', ...ticket };

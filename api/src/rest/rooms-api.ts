@@ -21,6 +21,7 @@ import { ZRoomSlug } from '../rooms/schemas';
 import { issueJoinToken } from '../tokens/issue-join-token';
 import type { TApiContext } from './api-context';
 import { buildJoinUrl } from './join-link';
+import { issueJoinLinkTicket } from './join-link-ticket';
 import type { TCreateRoomBody, TCreateTokenBody, TParticipant, TRoom, TUpdateRoomBody } from './schemas';
 
 /** Decodes a path segment once; a malformed escape is kept as is (and then fails validation). */
@@ -177,6 +178,7 @@ export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCrea
       lobbyTicket: lobby.ticket,
       expiresAt: lobby.expiresAt,
       joinUrl: buildJoinUrl(ctx.env.PUBLIC_URL, room.slug, lobby.ticket, body.skipPrejoin),
+      joinUrlExpiresAt: lobby.expiresAt,
       ...common,
     };
   }
@@ -186,18 +188,19 @@ export async function apiCreateToken(ctx: TApiContext, slug: string, body: TCrea
     emptyTimeout: room.emptyTimeoutSec,
     maxParticipants: room.maxParticipants,
   });
+  const identity = { room: room.slug, identity: body.identity, name: body.name, role: body.role };
+  // The token joins now and is short-lived like every join token; the link may wait for hours.
   const token = await issueJoinToken(ctx.livekitKeys, {
-    room: room.slug,
-    identity: body.identity,
-    name: body.name,
-    role: body.role,
-    ttlSeconds: body.ttlSeconds,
+    ...identity,
+    ttlSeconds: Math.min(body.ttlSeconds, ctx.env.TOKEN_TTL_SECONDS),
   });
+  const link = await issueJoinLinkTicket(ctx.livekitKeys, { ...identity, ttlSeconds: body.ttlSeconds });
   return {
     state: 'joined' as const,
     token: token.token,
     expiresAt: token.expiresAt,
-    joinUrl: buildJoinUrl(ctx.env.PUBLIC_URL, room.slug, token.token, body.skipPrejoin),
+    joinUrl: buildJoinUrl(ctx.env.PUBLIC_URL, room.slug, link.ticket, body.skipPrejoin),
+    joinUrlExpiresAt: link.expiresAt,
     ...common,
   };
 }

@@ -91,7 +91,10 @@ export const ZCreateTokenBody = z
       .regex(/^[A-Za-z0-9_.:@-]+$/, 'use letters, digits and _ . : @ -'),
     name: ZDisplayName,
     role: ZRole.default('participant'),
-    ttlSeconds: z.int().min(60).max(86_400).default(3600),
+    ttlSeconds: z.int().min(60).max(86_400).default(3600).meta({
+      description:
+        'How long the join link (or lobby ticket) stays valid. The LiveKit token itself lives at most TOKEN_TTL_SECONDS (10 minutes by default); the room page refreshes it.',
+    }),
     skipPrejoin: z
       .boolean()
       .default(false)
@@ -124,7 +127,8 @@ export const ZToken = z
       description:
         'Opens the meeting for this user (the token or lobby ticket travels in the URL fragment); with a lobby ticket the page waits in the lobby.',
     }),
-    expiresAt: ZTimestamp,
+    expiresAt: ZTimestamp.meta({ description: 'When `token` (or the lobby ticket) expires.' }),
+    joinUrlExpiresAt: ZTimestamp.meta({ description: 'When `joinUrl` stops working.' }),
     room: z.string(),
     identity: z.string(),
     name: z.string(),
