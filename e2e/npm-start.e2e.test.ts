@@ -1,0 +1,116 @@
+// `npm start` as a new user runs it: no DATABASE_URL, REDIS_URL or LIVEKIT_URL, so the platform
+// brings its own embedded PostgreSQL, livekit-server (generated dev keys), realtime and web
+// servers, prints its URL, is ready (every dependency answers), and on SIGTERM stops every process
+// it started: none is left behind.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'convene-start-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Every process below `root`, from `ps` (the platform's children and theirs). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const line of execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start', () => {
+  test('on defaults it starts everything, prints the URL, is ready, and SIGTERM leaves no process behind', async () => {
+    const [webPort, realtimePort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
+      // What a new user has: no service URLs, no keys. Only where to keep local state moves.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(webPort),
+        REALTIME_PORT: String(realtimePort),
+        CONVENE_DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const up = await new Promise<RegExpMatchArray>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const match = output.match(/Convene is up in ([\d.]+) s → (\S+)/);
+          if (match) {
+            clearInterval(timer);
+            resolve(match);
+          }
+          if (child.exitCode !== null) {
+            clearInterval(timer);
+            reject(new Error(`npm start exited (${child.exitCode}):\n${output}`));
+          }
+        }, 100);
+      });
+      console.log(`npm start printed its URL after ${up[1]} s: ${up[2]}`);
+      expect(up[2]).toBe(`http://localhost:${webPort}`);
+      expect(output).toMatch(/starting embedded PostgreSQL/);
+      expect(output).toMatch(/starting livekit-server/);
+
+      const landing = await fetch(`http://127.0.0.1:${webPort}/`);
+      expect(landing.status).toBe(200);
+      expect(await landing.text()).toContain('Convene');
+      // Ready = the database, LiveKit (and Redis, were it configured) answer.
+      const ready = await fetch(`http://127.0.0.1:${webPort}/api/ready`);
+      expect(ready.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${realtimePort}/readyz`)).status).toBe(200);
+
+      const started = descendantsOf(child.pid!);
+      // Embedded PostgreSQL, livekit-server, realtime and web are child processes.
+      expect(started.length).toBeGreaterThanOrEqual(4);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect.poll(() => started.filter(isAlive), { timeout: 10_000 }).toEqual([]);
+      expect(output).toMatch(/SIGTERM received, stopping/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
