@@ -125,7 +125,7 @@ export const ZToken = z
     realtimeUrl: z.string(),
     joinUrl: z.string().meta({
       description:
-        'Opens the meeting for this user (the token or lobby ticket travels in the URL fragment); with a lobby ticket the page waits in the lobby.',
+        'Opens the meeting for this user. The URL fragment carries a join-link ticket (no LiveKit access of its own; the page redeems it for a token) or, in state `waiting`, the lobby ticket, and the page waits in the lobby.',
     }),
     expiresAt: ZTimestamp.meta({ description: 'When `token` (or the lobby ticket) expires.' }),
     joinUrlExpiresAt: ZTimestamp.meta({ description: 'When `joinUrl` stops working.' }),
