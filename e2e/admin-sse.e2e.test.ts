@@ -30,9 +30,9 @@ describe('admin SSE feed (/api/admin/events)', () => {
     const reader = sseReader(res.body!);
     expect(await reader.next()).toBe('retry: 2000\n: connected');
     const started = Date.now();
-    expect(await reader.next(3000)).toBe(': ping');
+    expect(await reader.nextControl(3000)).toBe(': ping');
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(await reader.next(3000)).toBe(': ping');
+    expect(await reader.nextControl(3000)).toBe(': ping');
     abort.abort();
   });
 

@@ -90,11 +90,11 @@ describe('web graceful shutdown (SIGTERM)', () => {
     web.kill('SIGTERM');
 
     for (const reader of streams) {
-      const hint = await reader.next(5000);
+      const hint = await reader.nextControl(5000);
       const retryMs = Number(/^retry: (\d+)\n: reconnect$/.exec(hint ?? '')?.[1]);
       expect(retryMs, String(hint)).toBeGreaterThanOrEqual(500);
       expect(retryMs).toBeLessThan(500 + SPREAD_MS);
-      expect(await reader.next(5000)).toBeNull(); // the stream ended
+      expect(await reader.nextControl(5000)).toBeNull(); // the stream ended
     }
     // New connections are refused while the request in flight holds the process up.
     const refused = await new Promise<string>((resolve) =>

@@ -59,6 +59,17 @@ export function sseReader(body: ReadableStream<Uint8Array>) {
         buffer += decoder.decode(chunk.value, { stream: true });
       }
     },
+    /**
+     * The next frame that is not an event (a retry hint, a comment), or null at end of stream.
+     * Other suites share the database, so their admin events may reach this stream first.
+     */
+    async nextControl(timeoutMs = 5000): Promise<string | null> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const frame = await this.next(Math.max(1, deadline - Date.now()));
+        if (frame === null || !frame.startsWith('id: ')) return frame;
+      }
+    },
     cancel: () => reader.cancel().catch(() => undefined),
   };
 }
