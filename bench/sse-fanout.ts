@@ -152,7 +152,8 @@ ${CLIENTS.toLocaleString('en')} concurrent SSE clients, a burst of ${EVENTS} eve
 awaited). Each server in its own process, the clients in the bench process, same machine, same run.
 Latency: publish call starts → the client has parsed the frame. Convene's row is the code under
 \`GET /api/admin/events\` (hub + stream) on node:http without Next.js and the session check; a publish is
-a Postgres transaction (advisory lock, insert, \`pg_notify\`) and delivery needs the hub's log read.
+a Postgres transaction (advisory lock, insert, \`pg_notify\`) and delivery needs the hub's log read;
+each event is serialised once for all clients, and the events of one log read reach a client in one write.
 Machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, run ${new Date().toISOString()}.
 
 ${table}

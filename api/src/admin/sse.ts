@@ -14,6 +14,32 @@ export function formatSseEvent(event: TAdminEvent): string {
   return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
+const encoder = new TextEncoder();
+// The hub hands the same event object to every subscriber: serialise it once, not once per client.
+const encodedFrames = new WeakMap<TAdminEvent, Uint8Array>();
+
+export function encodeSseEvent(event: TAdminEvent): Uint8Array {
+  let frame = encodedFrames.get(event);
+  if (!frame) {
+    frame = encoder.encode(formatSseEvent(event));
+    encodedFrames.set(event, frame);
+  }
+  return frame;
+}
+
+function concatChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return joined;
+}
+
 export const SSE_HEARTBEAT = ': ping\n\n';
 
 /**
@@ -76,7 +102,6 @@ export function openAdminEventStream(
     streams?: TSseStreamRegistry;
   },
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
   let unsubscribe: (() => void) | undefined;
   let untrack: (() => void) | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
@@ -89,15 +114,27 @@ export function openAdminEventStream(
   };
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (text: string) => {
-        if (done) return;
+      // Events the hub delivers in one read arrive synchronously: queue them and hand the
+      // stream one chunk per turn, so a burst costs one socket write per client, not one per event.
+      let pending: Uint8Array[] = [];
+      const flush = () => {
+        const chunks = pending;
+        pending = [];
+        if (done || chunks.length === 0) return;
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(concatChunks(chunks));
         } catch {
           stop();
         }
       };
+      const send = (chunk: Uint8Array) => {
+        if (done) return;
+        if (pending.length === 0) queueMicrotask(flush);
+        pending.push(chunk);
+      };
+      const write = (text: string) => send(encoder.encode(text));
       const close = () => {
+        flush();
         stop();
         try {
           controller.close();
@@ -114,7 +151,7 @@ export function openAdminEventStream(
         });
       if (done) return;
       try {
-        const off = await hub.subscribe(options.after, (event) => write(formatSseEvent(event)));
+        const off = await hub.subscribe(options.after, (event) => send(encodeSseEvent(event)));
         if (done) off();
         else unsubscribe = off;
       } catch (error) {
