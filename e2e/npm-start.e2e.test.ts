@@ -113,4 +113,47 @@ describe('npm start', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  test('SIGTERM while it is still starting, with nobody reading its output, stops what it started', async () => {
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(await freePort()),
+        REALTIME_PORT: String(await freePort()),
+        CONVENE_DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let started: number[] = [];
+    try {
+      // The database is up and livekit-server is starting: the web app is not, so this is start-up.
+      await expect
+        .poll(() => output.includes('starting livekit-server'), { timeout: 60_000, interval: 20 })
+        .toBe(true);
+      started = descendantsOf(child.pid!);
+      expect(started.length, output).toBeGreaterThanOrEqual(2);
+      // As when `npm start | tee log` loses its tee: every later write of the platform hits EPIPE.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(output).not.toMatch(/Convene is up/);
+      await expect.poll(() => started.filter(isAlive), { timeout: 10_000 }).toEqual([]);
+      expect(descendantsOf(child.pid!)).toEqual([]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      // Whatever a failure left behind must not outlive the test.
+      for (const pid of started.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  });
 });

@@ -80,7 +80,7 @@ function adminDatabaseUrl() {
 }
 
 async function innerRun() {
-  const { ServiceGroup } = await import('./lib/processes.mjs');
+  const { ServiceGroup, stopAllServiceGroups } = await import('./lib/processes.mjs');
   const { createScratchDatabase, migrateDatabase, startEmbeddedPostgres } = await import(
     './lib/database.mjs'
   );
@@ -90,9 +90,10 @@ async function innerRun() {
   const { ARTIFACTS_DIR } = await import('./lib/paths.mjs');
   const group = new ServiceGroup({ quiet: true });
   let platform;
+  // Every group, not only `platform`: a signal may arrive while startPlatform is still starting.
   const cleanup = async () => {
     await platform?.stop();
-    await group.stop();
+    await stopAllServiceGroups();
   };
   process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.on('SIGTERM', () => void cleanup().then(() => process.exit(143)));

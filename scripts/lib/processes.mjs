@@ -2,6 +2,22 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ROOT } from './paths.mjs';
 
+/** Groups that may have services running: a signal that arrives mid-start-up stops these too. */
+const activeGroups = new Set();
+
+/** Stops every group this process started (for signal handlers that run before start-up ends). */
+export async function stopAllServiceGroups() {
+  await Promise.all([...activeGroups].map((group) => group.stop()));
+}
+
+// Our output may go to a pipe whose reader is gone (`npm start | tee log`, then Ctrl-C kills tee):
+// a failed write must not kill this process before it has stopped the services it started.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 /**
  * Starts long-running services, prefixes their output, and stops them all (whole process groups)
  * on stop() — so Ctrl-C never leaves an orphaned livekit-server or Next.js behind.
@@ -18,6 +34,8 @@ export class ServiceGroup {
   }
 
   start(name, command, args, { env = process.env, cwd = ROOT, filter } = {}) {
+    if (this.#stopping) throw new Error(`not starting ${name}: shutting down`);
+    activeGroups.add(this);
     const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail = [];
     const pipe = (stream, out) => {
@@ -50,6 +68,7 @@ export class ServiceGroup {
       }
     }
     this.#services = [];
+    activeGroups.delete(this);
   }
 }
 
