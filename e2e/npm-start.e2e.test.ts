@@ -114,6 +114,40 @@ describe('npm start', () => {
     }
   });
 
+  test('a web port already taken stops it at once with a message naming the port and PORT', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as { port: number };
+    try {
+      const child = spawn(process.execPath, ['scripts/start.mjs'], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          PORT: String(port),
+          REALTIME_PORT: String(await freePort()),
+          CONVENE_DATA_DIR: dataDir,
+          NEXT_TELEMETRY_DISABLED: '1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code, output).toBe(1);
+      expect(output).toContain(`port ${port}, wanted by the web app, is already in use`);
+      expect(output).toContain('set PORT to another port');
+      // Nothing was started, and no stack trace.
+      expect(output).not.toMatch(/starting embedded PostgreSQL|starting livekit-server|\n\s+at /);
+    } finally {
+      squatter.close();
+    }
+  });
+
   test('SIGTERM while it is still starting, with nobody reading its output, stops what it started', async () => {
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
       env: {

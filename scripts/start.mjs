@@ -7,15 +7,15 @@ const started = Date.now();
 // Handled from the first line: Ctrl-C while the database or livekit-server is already starting
 // must stop them too (they run in their own process groups, out of the terminal's reach).
 let stopping = false;
-const stop = async (reason) => {
+const stop = async (reason, exitCode = 0) => {
   if (stopping) return;
   stopping = true;
-  say(`${reason} received, stopping…`);
+  say(`${reason}, stopping…`);
   await stopAllServiceGroups();
-  process.exit(0);
+  process.exit(exitCode);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT received'));
+process.on('SIGTERM', () => void stop('SIGTERM received'));
 
 try {
   await ensureNpmDependencies();
@@ -28,7 +28,7 @@ try {
   const platform = await startPlatform({ webPort, realtimePort });
   platform.group.onUnexpectedExit = (name, code, tail) => {
     console.error(`[${name}] exited unexpectedly (${code}); last output:\n${tail.slice(-10).join('\n')}`);
-    void stop('failure');
+    void stop(`${name} failed`, 1);
   };
   if (!stopping)
     say(`Convene is up in ${((Date.now() - started) / 1000).toFixed(1)} s → ${platform.publicUrl}`);

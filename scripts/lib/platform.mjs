@@ -3,7 +3,7 @@ import { migrateDatabase, startEmbeddedPostgres } from './database.mjs';
 import { loadOrCreateDevKeys, startLivekitServer } from './livekit.mjs';
 import { say } from './log.mjs';
 import { ROOT } from './paths.mjs';
-import { freePort } from './ports.mjs';
+import { freePort, isPortFree } from './ports.mjs';
 import { ServiceGroup, waitForHttp } from './processes.mjs';
 import { ensureLivekitServer } from './tools.mjs';
 
@@ -21,6 +21,19 @@ export async function startPlatform({
   quiet = false,
   extraEnv = {},
 } = {}) {
+  await assertPortsFree([
+    [webPort, 'the web app', 'or set PORT to another port'],
+    [realtimePort, 'the realtime server', 'or set REALTIME_PORT to another port'],
+    ...(env.LIVEKIT_URL
+      ? []
+      : [
+          [
+            livekitPort,
+            'livekit-server',
+            'or use that LiveKit with LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
+          ],
+        ]),
+  ]);
   const group = new ServiceGroup({ quiet });
   try {
     const databaseUrl = env.DATABASE_URL || (await startEmbeddedPostgres(group, dataDir ? { dataDir } : {}));
@@ -98,5 +111,19 @@ export async function startPlatform({
   } catch (error) {
     await group.stop();
     throw error;
+  }
+}
+
+/**
+ * Refuses to start on a taken port: the readiness probes would otherwise get their answer from
+ * whatever already listens there (say, a platform left from an earlier run) and report success.
+ */
+async function assertPortsFree(ports) {
+  for (const [port, what, alternative] of ports) {
+    if (!(await isPortFree(port))) {
+      throw new Error(
+        `port ${port}, wanted by ${what}, is already in use: stop what listens there, ${alternative}.`,
+      );
+    }
   }
 }
