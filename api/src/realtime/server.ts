@@ -1,6 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import pg from 'pg';
 import { Server } from 'socket.io';
 import { ChatWriter, type TChatWriterOptions } from '../chat/chat-writer';
@@ -100,6 +100,7 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
     redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 3 });
     redis.on('error', (error) => logger.warn({ err: error }, 'redis error'));
     handleFireAndForgetPublishes(redis, logger);
+    letAdapterConnectionsWait(redis);
     io.adapter(
       createAdapter(redis, {
         streamName: `${prefix}:socket.io`,
@@ -294,6 +295,18 @@ export function createRealtimeServer(deps: TRealtimeDeps): TRealtimeServer {
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
   };
+}
+
+/**
+ * The Streams adapter reads and subscribes on connections it duplicates from ours, and does not
+ * catch its SUBSCRIBE: with Redis down at boot, that command failing after our 3 retries was an
+ * unhandled rejection that killed the process. Its connections' commands wait for Redis instead
+ * (ioredis resubscribes on reconnect); readiness reports Redis down meanwhile.
+ */
+function letAdapterConnectionsWait(redis: Redis): void {
+  const duplicate = redis.duplicate.bind(redis);
+  redis.duplicate = ((override?: Partial<RedisOptions>) =>
+    duplicate({ ...override, maxRetriesPerRequest: null })) as typeof redis.duplicate;
 }
 
 /**
