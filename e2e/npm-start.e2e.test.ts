@@ -114,38 +114,61 @@ describe('npm start', () => {
     }
   });
 
+  /** Runs `npm start` with `env` on top of a new user's environment, to its exit. */
+  async function startUntilExit(env: Record<string, string>) {
+    const child = spawn(process.execPath, ['scripts/start.mjs'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        REALTIME_PORT: String(await freePort()),
+        CONVENE_DATA_DIR: dataDir,
+        NEXT_TELEMETRY_DISABLED: '1',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    return { code, output };
+  }
+  const STACK_FRAME = /\n\s+at /;
+
   test('a web port already taken stops it at once with a message naming the port and PORT', async () => {
     const squatter = createServer();
     await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
     const { port } = squatter.address() as { port: number };
     try {
-      const child = spawn(process.execPath, ['scripts/start.mjs'], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          PORT: String(port),
-          REALTIME_PORT: String(await freePort()),
-          CONVENE_DATA_DIR: dataDir,
-          NEXT_TELEMETRY_DISABLED: '1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.stderr.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      const { code, output } = await startUntilExit({ PORT: String(port) });
       expect(code, output).toBe(1);
       expect(output).toContain(`port ${port}, wanted by the web app, is already in use`);
       expect(output).toContain('set PORT to another port');
       // Nothing was started, and no stack trace.
-      expect(output).not.toMatch(/starting embedded PostgreSQL|starting livekit-server|\n\s+at /);
+      expect(output).not.toMatch(/starting embedded PostgreSQL|starting livekit-server/);
+      expect(output).not.toMatch(STACK_FRAME);
     } finally {
       squatter.close();
     }
+  });
+
+  test('an unreachable DATABASE_URL stops it with a message naming the database, password hidden', async () => {
+    const port = await freePort(); // nothing listens there
+    const { code, output } = await startUntilExit({
+      PORT: String(await freePort()),
+      DATABASE_URL: `postgresql://convene:hunter2@127.0.0.1:${port}/convene`,
+    });
+    expect(code, output).toBe(1);
+    expect(output).toContain(
+      `cannot reach the database at postgresql://convene:***@127.0.0.1:${port}/convene`,
+    );
+    expect(output).toContain('Check DATABASE_URL');
+    expect(output).not.toContain('hunter2');
+    expect(output).not.toMatch(STACK_FRAME);
   });
 
   test('SIGTERM while it is still starting, with nobody reading its output, stops what it started', async () => {

@@ -81,7 +81,13 @@ const MIGRATIONS_DIR = join(ROOT, 'prisma', 'migrations');
 export async function migrateDatabase(url) {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(
+      `cannot reach the database at ${redactPassword(url)}: ${error.message}. Check DATABASE_URL, or unset it to use the embedded database.`,
+    );
+  }
   try {
     await client.query('select pg_advisory_lock(72707369)');
     await client.query(`create table if not exists "_prisma_migrations" (
@@ -145,4 +151,15 @@ export async function createScratchDatabase(adminUrl, name) {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A connection string fit for a message: the password, if any, replaced. */
+function redactPassword(url) {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'DATABASE_URL';
+  }
 }
