@@ -5,7 +5,13 @@ import { createDb } from '@convene/api/db/client';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { joinBot, publishTone, type TBot } from './support/bots';
-import { launchChromium, newMediaContext, saveScreenshot } from './support/browser';
+import {
+  createRoomViaUi,
+  launchChromium,
+  newBlockedMediaContext,
+  newMediaContext,
+  saveScreenshot,
+} from './support/browser';
 import { testEnv } from './support/env';
 import { uniqueRoom } from './support/tokens';
 
@@ -274,6 +280,42 @@ describe('meeting UI', () => {
       await expect.poll(() => tiles.count()).toBe(1);
     } finally {
       await Promise.all(bots.map((b) => b.disconnect()));
+    }
+  });
+
+  test('a browser that blocks camera and microphone is told why, joins without them and stays in', async () => {
+    const blockingBrowser = await launchChromium({ autoAcceptMedia: false });
+    try {
+      const context = await newBlockedMediaContext(blockingBrowser, DESKTOP);
+      const page = await context.newPage();
+      await createRoomViaUi(page);
+      await expect
+        .poll(() => page.getByTestId('device-error').textContent(), { timeout: 15_000 })
+        .toMatch(/blocks the camera and microphone for this site.*site settings.*join without them/);
+      expect(await page.getByTestId('preview-status').textContent()).toBe('Camera unavailable');
+      await saveScreenshot(page, 'prejoin-devices-blocked-desktop');
+
+      await page.getByTestId('display-name').fill('Blocked Bea');
+      await page.getByTestId('join').click();
+      const ownTile = page.locator('[data-testid="participant-tile"][data-local="true"]');
+      await ownTile.waitFor({ timeout: 30_000 });
+      // Before the fix, publishing the refused devices dropped the user back to pre-join.
+      await page.waitForTimeout(3000);
+      expect(await ownTile.count()).toBe(1);
+      expect(await page.getByTestId('join-error').count()).toBe(0);
+
+      // Asking for the camera in the room says why it stays off, without leaving the meeting.
+      await page.locator('.cv-controls button[data-lk-source="camera"]').first().click();
+      const warning = page.getByTestId('device-warning');
+      await expect.poll(() => warning.textContent(), { timeout: 10_000 }).toMatch(/blocks the camera/);
+      await page.setViewportSize(PHONE);
+      await page.getByTestId('panel-close').click(); // on a phone the open chat covers the stage
+      await saveScreenshot(page, 'room-device-blocked-phone');
+      await warning.getByRole('button', { name: 'Dismiss' }).click();
+      expect(await warning.count()).toBe(0);
+      expect(await ownTile.count()).toBe(1);
+    } finally {
+      await blockingBrowser.close();
     }
   });
 });

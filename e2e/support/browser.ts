@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { testEnv } from './env';
 
-/** Debian Chromium with a fake camera/mic, kept on loopback and off every Google service. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian Chromium with a fake camera/mic, kept on loopback and off every Google service.
+ * `autoAcceptMedia: false` drops the flag that answers every camera/microphone prompt with yes,
+ * so a context's own permission settings (see denyMediaPermissions) decide.
+ */
+export function launchChromium({ autoAcceptMedia = true } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: testEnv.chromiumPath,
     headless: true,
@@ -16,7 +20,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-ui-for-media-stream',
+      ...(autoAcceptMedia ? ['--use-fake-ui-for-media-stream'] : []),
       '--use-fake-device-for-media-stream',
       '--allow-loopback-in-peer-connection',
       '--disable-features=WebRtcHideLocalIpsWithMdns',
@@ -31,6 +35,31 @@ export async function newMediaContext(
 ): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport, baseURL: testEnv.webUrl });
   await context.grantPermissions(['camera', 'microphone'], { origin: testEnv.webUrl });
+  return context;
+}
+
+/**
+ * A context whose site settings block the camera and microphone, as a user who pressed "Block"
+ * has (needs a browser from launchChromium({ autoAcceptMedia: false })).
+ */
+export async function newBlockedMediaContext(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<BrowserContext> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { browserContextIds: before } = await cdp.send('Target.getBrowserContexts');
+  const context = await browser.newContext({ viewport, baseURL: testEnv.webUrl });
+  const { browserContextIds: after } = await cdp.send('Target.getBrowserContexts');
+  const [contextId] = after.filter((id) => !before.includes(id));
+  for (const name of ['camera', 'microphone']) {
+    await cdp.send('Browser.setPermission', {
+      permission: { name },
+      setting: 'denied',
+      origin: testEnv.webUrl,
+      ...(contextId ? { browserContextId: contextId } : {}),
+    });
+  }
+  await cdp.detach();
   return context;
 }
 

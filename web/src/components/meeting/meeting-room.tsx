@@ -5,12 +5,14 @@ import {
   ControlBar,
   LiveKitRoom,
   RoomAudioRenderer,
+  useConnectionState,
   useParticipants,
   useRoomContext,
 } from '@livekit/components-react';
-import { DisconnectReason, Room } from 'livekit-client';
+import { ConnectionState, DisconnectReason, Room } from 'livekit-client';
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { QualityReporter } from '@/components/realtime/quality-reporter';
+import { describeDeviceError, isMediaDeviceError } from '@/lib/meeting/device-error';
 import { fetchSessionToken } from '@/lib/meeting/fetch-session-token';
 import { meetingRoomOptions } from '@/lib/meeting/room-options';
 import { meetingSession, type TMeetingSession } from '@/lib/meeting/session';
@@ -70,9 +72,17 @@ export function MeetingRoom({
     },
     [onDropped],
   );
+  // A camera or microphone the browser refuses is reported through the same callback as a failed
+  // connection (LiveKitRoom publishes them once connected): it must not throw the user out of a
+  // meeting they are in. They stay, told why, and can turn the device on once it is allowed.
+  const [deviceWarning, setDeviceWarning] = useState<string | null>(null);
+  const warnAboutDevice = useCallback((error: Error) => setDeviceWarning(describeDeviceError(error)), []);
   const handleError = useCallback(
-    (error: Error) => onDropped(`Could not connect: ${error.message}`),
-    [onDropped],
+    (error: Error) => {
+      if (isMediaDeviceError(error)) warnAboutDevice(error);
+      else onDropped(`Could not connect: ${error.message}`);
+    },
+    [onDropped, warnAboutDevice],
   );
 
   return (
@@ -90,12 +100,19 @@ export function MeetingRoom({
     >
       <RoomLayout
         header={<RoomHeader roomName={session.room} role={session.role} />}
-        banner={<ReconnectingBanner />}
+        banner={
+          <>
+            <ReconnectingBanner />
+            {deviceWarning && (
+              <DeviceWarningBanner message={deviceWarning} onDismiss={() => setDeviceWarning(null)} />
+            )}
+          </>
+        }
         stage={<VideoStage />}
         sidePanel={sidePanel}
         toolbar={
           <ToolbarMenuProvider>
-            <MediaControls />
+            <MediaControls onDeviceError={warnAboutDevice} />
             {toolbarExtras}
             <ToolbarMoreButton />
             <LeaveButton onLeave={onLeave} />
@@ -110,16 +127,34 @@ export function MeetingRoom({
 }
 
 /** LiveKit's mic and camera (with device pickers) and screen share; on phones, screen share moves to More. */
-function MediaControls() {
+function MediaControls({ onDeviceError }: { onDeviceError: (error: Error) => void }) {
   const { isCompact } = useToolbarMenu();
   return (
     <>
       <ControlBar
         controls={{ leave: false, chat: false, settings: false, screenShare: isCompact ? false : undefined }}
+        onDeviceError={({ error }) => onDeviceError(error)}
         className="cv-controls"
       />
       {isCompact && <ScreenShareMenuItem />}
     </>
+  );
+}
+
+/**
+ * Why the camera or microphone is off although the user asked for it; stays until dismissed.
+ * It yields its place to the reconnecting banner, which matters more while it shows.
+ */
+function DeviceWarningBanner({ message, onDismiss }: { message: string; onDismiss: () => void }) {
+  const state = useConnectionState();
+  if (state === ConnectionState.Reconnecting || state === ConnectionState.SignalReconnecting) return null;
+  return (
+    <div className="cv-banner cv-banner-device" role="status" data-testid="device-warning">
+      <span className="cv-banner-message">{message}</span>
+      <button type="button" className="cv-banner-dismiss" onClick={onDismiss} aria-label="Dismiss">
+        ×
+      </button>
+    </div>
   );
 }
 

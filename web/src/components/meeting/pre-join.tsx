@@ -9,6 +9,7 @@ import {
 } from '@livekit/components-react';
 import { type LocalAudioTrack, type LocalVideoTrack, Track } from 'livekit-client';
 import { type FormEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { describeDeviceError } from '@/lib/meeting/device-error';
 import { initials } from '@/lib/meeting/initials';
 import { RECORDING_NOTICE_ID, RecordingConsentNotice, useRoomStatus } from './recording-notice';
 
@@ -51,10 +52,7 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
   useEffect(() => saveVideoInputDeviceId(videoDeviceId), [videoDeviceId, saveVideoInputDeviceId]);
 
   // Stable: usePreviewTracks recreates the tracks whenever this callback changes.
-  const onDeviceError = useCallback(
-    (err: Error) => setDeviceError(err.message || 'Camera or microphone is not available.'),
-    [],
-  );
+  const onDeviceError = useCallback((err: Error) => setDeviceError(describeDeviceError(err)), []);
   // Device switches go through MediaDeviceMenu on the live track; only on/off recreates tracks.
   const tracks = usePreviewTracks(
     {
@@ -71,6 +69,12 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
     () => tracks?.find((t) => t.kind === Track.Kind.Audio) as LocalAudioTrack | undefined,
     [tracks],
   );
+
+  // Allowed after all (site settings, a device plugged in): the warning no longer applies.
+  useEffect(() => {
+    const complete = (!audioEnabled || !!audioTrack) && (!videoEnabled || !!videoTrack);
+    if (complete && (audioTrack || videoTrack)) setDeviceError(null);
+  }, [audioEnabled, videoEnabled, audioTrack, videoTrack]);
 
   const videoEl = useRef<HTMLVideoElement>(null);
   // Until the first frame plays, the avatar covers the (black) video element.
@@ -92,7 +96,14 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
     event.preventDefault();
     if (!canJoin) return;
     if (fixedName === undefined) saveUsername(trimmed);
-    onJoin({ username: trimmed, audioEnabled, videoEnabled, audioDeviceId, videoDeviceId });
+    // A device the browser refused here would be refused again in the room: join without it.
+    onJoin({
+      username: trimmed,
+      audioEnabled: audioEnabled && (!deviceError || !!audioTrack),
+      videoEnabled: videoEnabled && (!deviceError || !!videoTrack),
+      audioDeviceId,
+      videoDeviceId,
+    });
   }
 
   const hasVideo = videoEnabled && !!videoTrack;
@@ -115,7 +126,9 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
               <span className="cv-avatar" aria-hidden="true">
                 {initials(trimmed) || '?'}
               </span>
-              <span className="cv-muted">{videoEnabled ? 'Starting camera…' : 'Camera is off'}</span>
+              <span className="cv-muted" data-testid="preview-status">
+                {!videoEnabled ? 'Camera is off' : deviceError ? 'Camera unavailable' : 'Starting camera…'}
+              </span>
             </div>
           )}
         </div>
@@ -162,8 +175,8 @@ export function PreJoin({ roomName, error, isJoining, fixedName, onJoin }: TPreJ
           </div>
         </div>
         {deviceError && (
-          <p className="cv-warning" role="status">
-            {deviceError} You can still join and turn them on later.
+          <p className="cv-warning" role="status" data-testid="device-error">
+            {deviceError} You can still join without them.
           </p>
         )}
       </section>
