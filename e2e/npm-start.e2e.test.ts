@@ -62,6 +62,8 @@ describe('npm start', () => {
         HOME: process.env.HOME,
         PORT: String(webPort),
         REALTIME_PORT: String(realtimePort),
+        // Not 7880: a developer's own `npm start` may be running beside the tests.
+        LIVEKIT_PORT: String(await freePort()),
         CONVENE_DATA_DIR: dataDir,
         NEXT_TELEMETRY_DISABLED: '1',
       },
@@ -121,6 +123,7 @@ describe('npm start', () => {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
         REALTIME_PORT: String(await freePort()),
+        LIVEKIT_PORT: String(await freePort()),
         CONVENE_DATA_DIR: dataDir,
         NEXT_TELEMETRY_DISABLED: '1',
         ...env,
@@ -156,6 +159,13 @@ describe('npm start', () => {
     }
   });
 
+  test('a port that is not a port number is named, with the value it got', async () => {
+    const { code, output } = await startUntilExit({ PORT: '30oo' });
+    expect(code, output).toBe(1);
+    expect(output).toContain('PORT must be a TCP port number from 1 to 65535, not "30oo".');
+    expect(output).not.toMatch(STACK_FRAME);
+  });
+
   test('an unreachable DATABASE_URL stops it with a message naming the database, password hidden', async () => {
     const port = await freePort(); // nothing listens there
     const { code, output } = await startUntilExit({
@@ -178,6 +188,7 @@ describe('npm start', () => {
         HOME: process.env.HOME,
         PORT: String(await freePort()),
         REALTIME_PORT: String(await freePort()),
+        LIVEKIT_PORT: String(await freePort()),
         CONVENE_DATA_DIR: dataDir,
         NEXT_TELEMETRY_DISABLED: '1',
       },

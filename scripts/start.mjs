@@ -23,9 +23,11 @@ try {
   const { ensureWebBuild } = await import('./lib/build.mjs');
   await ensureWebBuild();
   const { startPlatform } = await import('./lib/platform.mjs');
-  const webPort = Number(process.env.PORT || 3000);
-  const realtimePort = Number(process.env.REALTIME_PORT || 4000);
-  const platform = await startPlatform({ webPort, realtimePort });
+  const platform = await startPlatform({
+    webPort: portFromEnv('PORT', 3000),
+    realtimePort: portFromEnv('REALTIME_PORT', 4000),
+    livekitPort: portFromEnv('LIVEKIT_PORT', 7880),
+  });
   platform.group.onUnexpectedExit = (name, code, tail) => {
     console.error(`[${name}] exited unexpectedly (${code}); last output:\n${tail.slice(-10).join('\n')}`);
     void stop(`${name} failed`, 1);
@@ -35,4 +37,15 @@ try {
 } catch (error) {
   // A signal during start-up makes the half-started platform fail: stop() is already exiting.
   if (!stopping) fail(error instanceof Error ? error.message : String(error));
+}
+
+/** A port from the environment, checked before anything starts (the services validate the rest). */
+function portFromEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`${name} must be a TCP port number from 1 to 65535, not "${raw}".`);
+  }
+  return port;
 }

@@ -30,7 +30,7 @@ export async function startPlatform({
           [
             livekitPort,
             'livekit-server',
-            'or use that LiveKit with LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
+            'or set LIVEKIT_PORT to another port, or use that LiveKit with LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET',
           ],
         ]),
   ]);
