@@ -3,7 +3,7 @@
 // servers, prints its URL, is ready (every dependency answers), and on SIGTERM stops every process
 // it started: none is left behind.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,14 @@ function descendantsOf(root: number): number[] {
   return found;
 }
 
+function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
@@ -53,7 +61,7 @@ const isAlive = (pid: number) => {
 };
 
 describe('npm start', () => {
-  test('on defaults it starts everything, prints the URL, is ready, and SIGTERM leaves no process behind', async () => {
+  test('on defaults it starts everything, prints the URL, is ready, restarts a crashed realtime server, and SIGTERM leaves no process behind', async () => {
     const [webPort, realtimePort] = [await freePort(), await freePort()];
     const child = spawn(process.execPath, ['scripts/start.mjs'], {
       // What a new user has: no service URLs, no keys. Only where to keep local state moves.
@@ -103,6 +111,23 @@ describe('npm start', () => {
       const ready = await fetch(`http://127.0.0.1:${webPort}/api/ready`);
       expect(ready.status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${realtimePort}/readyz`)).status).toBe(200);
+
+      // A crashed realtime server is started again (its clients reconnect and resume by seq).
+      const realtimeServer = descendantsOf(child.pid!).find((pid) =>
+        commandLineOf(pid).includes('api/src/realtime/main.ts'),
+      );
+      expect(realtimeServer, 'the realtime server process').toBeDefined();
+      process.kill(realtimeServer!, 'SIGKILL');
+      await expect
+        .poll(() => output, { timeout: 10_000 })
+        .toMatch(/\[realtime\] exited unexpectedly \(SIGKILL\); restarting in 1 s/);
+      await expect
+        .poll(
+          async () => (await fetch(`http://127.0.0.1:${realtimePort}/readyz`).catch(() => null))?.status,
+          { timeout: 30_000, interval: 250 },
+        )
+        .toBe(200);
+      expect(isAlive(realtimeServer!)).toBe(false);
 
       const started = descendantsOf(child.pid!);
       // Embedded PostgreSQL, livekit-server, realtime and web are child processes.

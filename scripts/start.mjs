@@ -27,6 +27,7 @@ try {
     webPort: portFromEnv('PORT', 3000),
     realtimePort: portFromEnv('REALTIME_PORT', 4000),
     livekitPort: portFromEnv('LIVEKIT_PORT', 7880),
+    supervise: true,
   });
   platform.group.onUnexpectedExit = (name, code, tail) => {
     console.error(`[${name}] exited unexpectedly (${code}); last output:\n${tail.slice(-10).join('\n')}`);

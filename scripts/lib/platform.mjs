@@ -20,6 +20,8 @@ export async function startPlatform({
   dataDir,
   quiet = false,
   extraEnv = {},
+  /** Restart the realtime and web servers when they crash (npm start), instead of failing. */
+  supervise = false,
 } = {}) {
   await assertPortsFree([
     [webPort, 'the web app', 'or set PORT to another port'],
@@ -84,15 +86,14 @@ export async function startPlatform({
       'realtime',
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'api/src/realtime/main.ts')],
-      {
-        env: serviceEnv,
-      },
+      // Its clients reconnect and resume chat from their last seq: a crash costs a few seconds.
+      { env: serviceEnv, restart: supervise },
     );
     const web = group.start(
       'web',
       process.execPath,
       [join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '--port', String(webPort)],
-      { env: serviceEnv, cwd: join(ROOT, 'web') },
+      { env: serviceEnv, cwd: join(ROOT, 'web'), restart: supervise },
     );
     await Promise.all([
       waitForHttp(`http://127.0.0.1:${realtimePort}/healthz`, { service: realtime }),

@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ROOT } from './paths.mjs';
 
+/** Crashes a restartable service may have within a minute before the group gives up on it. */
+const RESTART_LIMIT = 5;
+
 /** Groups that may have services running: a signal that arrives mid-start-up stops these too. */
 const activeGroups = new Set();
 
@@ -33,25 +36,48 @@ export class ServiceGroup {
     this.quiet = quiet;
   }
 
-  start(name, command, args, { env = process.env, cwd = ROOT, filter } = {}) {
+  /**
+   * `restart`: a crash is answered by starting the service again (after 1, 2, 4… s, at most
+   * RESTART_LIMIT times a minute) instead of by onUnexpectedExit. For stateless servers whose
+   * clients reconnect by themselves; a service that keeps crashing still ends in onUnexpectedExit.
+   */
+  start(name, command, args, { env = process.env, cwd = ROOT, filter, restart = false } = {}) {
     if (this.#stopping) throw new Error(`not starting ${name}: shutting down`);
     activeGroups.add(this);
-    const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail = [];
-    const pipe = (stream, out) => {
-      createInterface({ input: stream }).on('line', (line) => {
-        tail.push(line);
-        if (tail.length > 40) tail.shift();
-        if (!this.quiet && (!filter || filter(line))) out.write(`[${name}] ${line}\n`);
+    const service = { name, child: null, exited: null, tail, restarts: 0 };
+    const crashTimes = [];
+    const launch = () => {
+      const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const pipe = (stream, out) => {
+        createInterface({ input: stream }).on('line', (line) => {
+          tail.push(line);
+          if (tail.length > 40) tail.shift();
+          if (!this.quiet && (!filter || filter(line))) out.write(`[${name}] ${line}\n`);
+        });
+      };
+      pipe(child.stdout, process.stdout);
+      pipe(child.stderr, process.stderr);
+      service.child = child;
+      service.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+      service.exited.then(async (code) => {
+        if (this.#stopping) return;
+        const now = Date.now();
+        while (crashTimes.length > 0 && now - crashTimes[0] > 60_000) crashTimes.shift();
+        crashTimes.push(now);
+        if (!restart || crashTimes.length > RESTART_LIMIT) {
+          this.onUnexpectedExit(name, code, tail);
+          return;
+        }
+        const delayMs = Math.min(1000 * 2 ** (crashTimes.length - 1), 8000);
+        console.error(`[${name}] exited unexpectedly (${code}); restarting in ${delayMs / 1000} s`);
+        await sleep(delayMs);
+        if (this.#stopping) return;
+        service.restarts += 1;
+        launch();
       });
     };
-    pipe(child.stdout, process.stdout);
-    pipe(child.stderr, process.stderr);
-    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
-    const service = { name, child, exited, tail };
-    exited.then((code) => {
-      if (!this.#stopping) this.onUnexpectedExit(name, code, tail);
-    });
+    launch();
     this.#services.push(service);
     return service;
   }
