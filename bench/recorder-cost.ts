@@ -287,7 +287,6 @@ async function measureAll(): Promise<TStepResult[]> {
   const { startLivekitServer } = await import('../scripts/lib/livekit.mjs');
   // @ts-expect-error -- plain ESM helpers without types
   const { ensureLivekitServer } = await import('../scripts/lib/tools.mjs');
-  // @ts-expect-error -- plain ESM helpers without types
   const { freePort } = await import('../scripts/lib/ports.mjs');
 
   const keys = {

@@ -8,20 +8,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { freePort } from '../scripts/lib/ports.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'convene-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every process below `root`, from `ps` (the platform's children and theirs). */
 function descendantsOf(root: number): number[] {
@@ -60,49 +50,63 @@ const isAlive = (pid: number) => {
   }
 };
 
+/**
+ * `npm start` as a new user runs it: no service URLs, no keys; only the ports (free ones, not 7880,
+ * since a developer's own `npm start` may be running beside the tests) and where to keep local
+ * state move. `env` goes on top.
+ */
+async function spawnStart(env: Record<string, string> = {}) {
+  const ports = { web: await freePort(), realtime: await freePort() };
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(ports.web),
+      REALTIME_PORT: String(ports.realtime),
+      LIVEKIT_PORT: String(await freePort()),
+      CONVENE_DATA_DIR: dataDir,
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run = {
+    child,
+    ports,
+    output: '',
+    exited: new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code))),
+  };
+  const collect = (chunk: Buffer) => {
+    run.output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return run;
+}
+
 describe('npm start', () => {
   test('on defaults it starts everything, prints the URL, is ready, restarts a crashed realtime server, and SIGTERM leaves no process behind', async () => {
-    const [webPort, realtimePort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      // What a new user has: no service URLs, no keys. Only where to keep local state moves.
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(webPort),
-        REALTIME_PORT: String(realtimePort),
-        // Not 7880: a developer's own `npm start` may be running beside the tests.
-        LIVEKIT_PORT: String(await freePort()),
-        CONVENE_DATA_DIR: dataDir,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const run = await spawnStart();
+    const { child, exited } = run;
+    const { web: webPort, realtime: realtimePort } = run.ports;
     try {
       const up = await new Promise<RegExpMatchArray>((resolve, reject) => {
         const timer = setInterval(() => {
-          const match = output.match(/Convene is up in ([\d.]+) s → (\S+)/);
+          const match = run.output.match(/Convene is up in ([\d.]+) s → (\S+)/);
           if (match) {
             clearInterval(timer);
             resolve(match);
           }
           if (child.exitCode !== null) {
             clearInterval(timer);
-            reject(new Error(`npm start exited (${child.exitCode}):\n${output}`));
+            reject(new Error(`npm start exited (${child.exitCode}):\n${run.output}`));
           }
         }, 100);
       });
       console.log(`npm start printed its URL after ${up[1]} s: ${up[2]}`);
       expect(up[2]).toBe(`http://localhost:${webPort}`);
-      expect(output).toMatch(/starting embedded PostgreSQL/);
-      expect(output).toMatch(/starting livekit-server/);
+      expect(run.output).toMatch(/starting embedded PostgreSQL/);
+      expect(run.output).toMatch(/starting livekit-server/);
 
       const landing = await fetch(`http://127.0.0.1:${webPort}/`);
       expect(landing.status).toBe(200);
@@ -119,7 +123,7 @@ describe('npm start', () => {
       expect(realtimeServer, 'the realtime server process').toBeDefined();
       process.kill(realtimeServer!, 'SIGKILL');
       await expect
-        .poll(() => output, { timeout: 10_000 })
+        .poll(() => run.output, { timeout: 10_000 })
         .toMatch(/\[realtime\] exited unexpectedly \(SIGKILL\); restarting in 1 s/);
       await expect
         .poll(
@@ -135,7 +139,7 @@ describe('npm start', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       await expect.poll(() => started.filter(isAlive), { timeout: 10_000 }).toEqual([]);
-      expect(output).toMatch(/SIGTERM received, stopping/);
+      expect(run.output).toMatch(/SIGTERM received, stopping/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -143,27 +147,9 @@ describe('npm start', () => {
 
   /** Runs `npm start` with `env` on top of a new user's environment, to its exit. */
   async function startUntilExit(env: Record<string, string>) {
-    const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        REALTIME_PORT: String(await freePort()),
-        LIVEKIT_PORT: String(await freePort()),
-        CONVENE_DATA_DIR: dataDir,
-        NEXT_TELEMETRY_DISABLED: '1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    return { code, output };
+    const run = await spawnStart(env);
+    const code = await run.exited;
+    return { code, output: run.output };
   }
   const STACK_FRAME = /\n\s+at /;
 
@@ -206,41 +192,23 @@ describe('npm start', () => {
     expect(output).not.toMatch(STACK_FRAME);
   });
 
-  test('SIGTERM while it is still starting, with nobody reading its output, stops what it started', async () => {
-    const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        PORT: String(await freePort()),
-        REALTIME_PORT: String(await freePort()),
-        LIVEKIT_PORT: String(await freePort()),
-        CONVENE_DATA_DIR: dataDir,
-        NEXT_TELEMETRY_DISABLED: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  test('SIGTERM while it is still starting, with nobody reading its run.output, stops what it started', async () => {
+    const run = await spawnStart();
+    const { child, exited } = run;
     let started: number[] = [];
     try {
       // The database is up and livekit-server is starting: the web app is not, so this is start-up.
       await expect
-        .poll(() => output.includes('starting livekit-server'), { timeout: 60_000, interval: 20 })
+        .poll(() => run.output.includes('starting livekit-server'), { timeout: 60_000, interval: 20 })
         .toBe(true);
       started = descendantsOf(child.pid!);
-      expect(started.length, output).toBeGreaterThanOrEqual(2);
+      expect(started.length, run.output).toBeGreaterThanOrEqual(2);
       // As when `npm start | tee log` loses its tee: every later write of the platform hits EPIPE.
       child.stdout.destroy();
       child.stderr.destroy();
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      expect(output).not.toMatch(/Convene is up/);
+      expect(run.output).not.toMatch(/Convene is up/);
       await expect.poll(() => started.filter(isAlive), { timeout: 10_000 }).toEqual([]);
       expect(descendantsOf(child.pid!)).toEqual([]);
     } finally {

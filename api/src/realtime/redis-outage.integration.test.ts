@@ -4,8 +4,8 @@
  * they share rooms through it as usual.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, expect, test } from 'vitest';
+import { freePort } from '../../../scripts/lib/ports.mjs';
 import type { Db } from '../db/client';
 import {
   connectRaw,
@@ -33,17 +33,6 @@ afterAll(async () => {
   redis?.kill('SIGKILL');
   await db.$disconnect();
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 test('instances that booted with Redis down keep serving and form one cluster once Redis is up', async () => {
   const port = await freePort();

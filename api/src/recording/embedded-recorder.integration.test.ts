@@ -5,7 +5,6 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +12,7 @@ import { RoomServiceClient, TrackType } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { publishSyntheticVideoBot, type TMediaBot } from '../../../e2e/support/bots';
 import { decodeAudio, decodeLuma, stddev, tonePower } from '../../../e2e/support/media-probe';
+import { freePort } from '../../../scripts/lib/ports.mjs';
 import type { Db } from '../db/client';
 import { livekitHttpUrl } from '../livekit/room-admin';
 import { createLogger } from '../logger';
@@ -58,18 +58,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
 
 async function waitForHealth(url: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
